@@ -1,0 +1,13 @@
+// Placeholder until the issue that owns this verb lands; keeps the verb table complete.
+#include "gateway/cli/commands.h"
+
+namespace coregate::cli {
+
+int run_map_command(Args args, std::ostream& out, std::ostream& err) {
+  (void)args;
+  (void)out;
+  err << "coregate map: not available in this build yet\n";
+  return 2;
+}
+
+}  // namespace coregate::cli
