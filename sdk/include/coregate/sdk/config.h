@@ -2,14 +2,23 @@
 // the schema the plugin declared, so these accessors mostly guard against a schema that is looser
 // than the code; a mismatch throws ConfigError, which the SDK barrier turns into a create failure
 // naming the key. Only used at create time (exceptions are for configuration, not the data path).
+//
+// Nested blocks: section("faults") returns a view of a nested object whose errors name the full
+// path ("faults.rules[2].fault"), so an operator can find the line without guessing.
+// Thread-safety: an AdapterConfig is an immutable value; const methods may run concurrently.
 #pragma once
 
+#include <algorithm>
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
+#include <cmath>
 #include <cstdint>
+#include <initializer_list>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "coregate/sdk/host.h"
 
@@ -22,42 +31,123 @@ class ConfigError : public std::runtime_error {
 
 class AdapterConfig {
  public:
-  AdapterConfig(std::string instance_name, boost::json::object values, Host host)
-      : name_(std::move(instance_name)), values_(std::move(values)), host_(host) {}
+  // path: where `values` sits inside the adapter's block ("" for the block itself); used only to
+  // name keys in errors.
+  AdapterConfig(std::string instance_name, boost::json::object values, Host host,
+                std::string path = {})
+      : name_(std::move(instance_name)),
+        values_(std::move(values)),
+        host_(host),
+        path_(std::move(path)) {}
 
   const std::string& instance_name() const { return name_; }
   const boost::json::object& values() const { return values_; }
+  // "" at the top of the block, "faults" or "faults.rules[0]" for a section.
+  const std::string& path() const { return path_; }
   bool has(std::string_view key) const { return values_.contains(key); }
 
-  std::string string(std::string_view key) const { return std::string(require(key, "a string").as_string()); }
+  std::string string(std::string_view key) const {
+    return std::string(require(key, "a string").as_string());
+  }
   std::string string_or(std::string_view key, std::string_view fallback) const {
     return has(key) ? string(key) : std::string(fallback);
   }
+
+  // Accepts JSON integers and integral doubles (5.0), as JSON Schema's "integer" does; never
+  // truncates 2.5.
   int64_t integer(std::string_view key) const {
     const auto& v = require(key, "an integer");
     if (v.is_int64()) return v.as_int64();
     if (v.is_uint64() && v.as_uint64() <= INT64_MAX) return static_cast<int64_t>(v.as_uint64());
+    if (v.is_double()) {
+      double d = v.as_double();
+      if (std::trunc(d) == d && std::fabs(d) < 9.0e15) return static_cast<int64_t>(d);
+    }
     throw error(key, "an integer");
   }
   int64_t integer_or(std::string_view key, int64_t fallback) const {
     return has(key) ? integer(key) : fallback;
   }
-  double number_or(std::string_view key, double fallback) const {
-    if (!has(key)) return fallback;
-    const auto& v = values_.at(key);
+  // An integer within [min, max]; the error states the range.
+  int64_t integer_in(std::string_view key, int64_t min, int64_t max) const {
+    int64_t v = integer(key);
+    if (v < min || v > max) {
+      throw error(key, "an integer from " + std::to_string(min) + " to " + std::to_string(max));
+    }
+    return v;
+  }
+  int64_t integer_in_or(std::string_view key, int64_t min, int64_t max, int64_t fallback) const {
+    return has(key) ? integer_in(key, min, max) : fallback;
+  }
+
+  double number(std::string_view key) const {
+    const auto& v = require(key, "a number");
     if (v.is_double()) return v.as_double();
     if (v.is_int64()) return static_cast<double>(v.as_int64());
-    if (v.is_uint64()) return static_cast<double>(v.as_uint64());
-    throw error(key, "a number");
+    return static_cast<double>(v.as_uint64());
   }
+  double number_or(std::string_view key, double fallback) const {
+    return has(key) ? number(key) : fallback;
+  }
+
+  bool boolean(std::string_view key) const { return require(key, "true or false").as_bool(); }
   bool boolean_or(std::string_view key, bool fallback) const {
-    if (!has(key)) return fallback;
-    if (!values_.at(key).is_bool()) throw error(key, "true or false");
-    return values_.at(key).as_bool();
+    return has(key) ? boolean(key) : fallback;
   }
+
   const boost::json::object& object(std::string_view key) const {
-    if (!has(key) || !values_.at(key).is_object()) throw error(key, "an object");
-    return values_.at(key).as_object();
+    return require(key, "an object").as_object();
+  }
+  const boost::json::array& array(std::string_view key) const {
+    return require(key, "an array").as_array();
+  }
+  // An array whose every element is a string.
+  std::vector<std::string> strings(std::string_view key) const {
+    std::vector<std::string> out;
+    for (const auto& item : require(key, "an array of strings").as_array()) {
+      if (!item.is_string()) throw error(key, "an array of strings");
+      out.emplace_back(item.as_string());
+    }
+    return out;
+  }
+
+  // A nested object as its own AdapterConfig whose errors name "<path>.<key>.<inner>".
+  AdapterConfig section(std::string_view key) const {
+    return AdapterConfig(name_, object(key), host_, qualified(key));
+  }
+  // An array of objects, each as a section named "<path>.<key>[i]".
+  std::vector<AdapterConfig> sections(std::string_view key) const {
+    std::vector<AdapterConfig> out;
+    const auto& items = require(key, "an array of objects").as_array();
+    for (size_t i = 0; i < items.size(); ++i) {
+      std::string item_path = qualified(key) + "[" + std::to_string(i) + "]";
+      if (!items[i].is_object()) {
+        throw ConfigError(prefix() + "config key '" + item_path + "' must be an object");
+      }
+      out.emplace_back(name_, items[i].as_object(), host_, item_path);
+    }
+    return out;
+  }
+
+  // Refuses keys this code does not know, with a "did you mean" hint. The gateway's schema check
+  // already does this for the adapter block; call it for text the gateway never validated (a
+  // control file, an inbound request).
+  void expect_only(std::initializer_list<std::string_view> known) const {
+    for (const auto& entry : values_) {
+      std::string_view key = entry.key();
+      bool found = false;
+      for (auto k : known) found = found || k == key;
+      if (found) continue;
+      std::string message = prefix() + "unknown config key '" + qualified(key) + "'";
+      std::string_view best;
+      size_t best_distance = 3;  // only suggest near misses
+      for (auto k : known) {
+        size_t d = edit_distance(key, k);
+        if (d < best_distance) best_distance = d, best = k;
+      }
+      if (!best.empty()) message += " (did you mean '" + std::string(best) + "'?)";
+      throw ConfigError(message);
+    }
   }
 
   // A string that may be a secret reference ("${env:NAME}", "${file:/path}") or a literal.
@@ -66,31 +156,62 @@ class AdapterConfig {
     std::string raw = string(key);
     if (raw.rfind("${", 0) != 0) return raw;
     Fetched f = host_.secret(raw);
-    if (!f.ok) throw ConfigError("config key '" + std::string(key) + "': " + f.error);
+    if (!f.ok) throw ConfigError(prefix() + "config key '" + qualified(key) + "': " + f.error);
     return f.value;
+  }
+
+  // The error to throw when a value has the right type but a wrong meaning, e.g.
+  // `throw config.error("rate", "a number from 0 to 1")`. Names the instance and the key path.
+  ConfigError error(std::string_view key, std::string_view expected) const {
+    return ConfigError(prefix() + "config key '" + qualified(key) + "' must be " +
+                       std::string(expected));
   }
 
  private:
   const boost::json::value& require(std::string_view key, std::string_view expected) const {
     auto it = values_.find(key);
     if (it == values_.end()) {
-      throw ConfigError("adapter '" + name_ + "': missing config key '" + std::string(key) +
-                        "' (expected " + std::string(expected) + ")");
+      throw ConfigError(prefix() + "missing config key '" + qualified(key) + "' (expected " +
+                        std::string(expected) + ")");
     }
-    bool ok = expected == "a string" ? it->value().is_string() : it->value().is_number();
+    const boost::json::value& v = it->value();
+    bool ok = false;
+    if (expected == "a string")
+      ok = v.is_string();
+    else if (expected == "an integer" || expected == "a number")
+      ok = v.is_number();
+    else if (expected == "true or false")
+      ok = v.is_bool();
+    else if (expected == "an object")
+      ok = v.is_object();
+    else
+      ok = v.is_array();  // "an array", "an array of strings", "an array of objects"
     if (!ok) throw error(key, expected);
-    // An integer accessor must not silently truncate 2.5.
-    if (expected == "an integer" && it->value().is_double()) throw error(key, expected);
-    return it->value();
+    return v;
   }
-  ConfigError error(std::string_view key, std::string_view expected) const {
-    return ConfigError("adapter '" + name_ + "': config key '" + std::string(key) +
-                       "' must be " + std::string(expected));
+  std::string prefix() const { return "adapter '" + name_ + "': "; }
+  std::string qualified(std::string_view key) const {
+    return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
+  }
+  static size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+      size_t diagonal = row[0];
+      row[0] = i;
+      for (size_t j = 1; j <= b.size(); ++j) {
+        size_t above = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1] ? 1 : 0)});
+        diagonal = above;
+      }
+    }
+    return row[b.size()];
   }
 
   std::string name_;
   boost::json::object values_;
   Host host_;
+  std::string path_;
 };
 
 }  // namespace coregate::sdk

@@ -3,6 +3,9 @@
 //
 // Lifetime: valid from the adapter's construction until its destructor returns (the host keeps the
 // table alive that long). Thread-safety: every method may be called from any thread at once.
+// A host that leaves a callback NULL (or a Host made from nullptr, as unit tests of config code
+// do) degrades instead of crashing: logs and metrics are dropped, secret and credential look-ups
+// fail with a reason, and the clocks fall back to the system's.
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -35,6 +38,7 @@ class Host {
   explicit Host(const cg_type_host* host) : host_(host) {}
 
   void log(LogLevel level, std::string_view message) const {
+    if (host_ == nullptr || host_->cg_cb_log == nullptr) return;
     host_->cg_cb_log(host_->context, static_cast<int32_t>(level), bytes(message));
   }
   void debug(std::string_view m) const { log(LogLevel::kDebug, m); }
@@ -43,7 +47,8 @@ class Host {
   void error(std::string_view m) const { log(LogLevel::kError, m); }
 
   // Metrics are exported as coregate_adapter_<name>{adapter="<instance>", <labels>}.
-  void count(std::string_view name, double delta = 1, const boost::json::object& labels = {}) const {
+  void count(std::string_view name, double delta = 1,
+             const boost::json::object& labels = {}) const {
     metric(CG_METRIC_COUNTER, name, labels, delta);
   }
   void gauge(std::string_view name, double value, const boost::json::object& labels = {}) const {
@@ -56,6 +61,10 @@ class Host {
   // Resolves "${env:NAME}" or "${file:/path}". The host redacts the value from every log line.
   Fetched secret(std::string_view reference) const {
     Fetched f;
+    if (host_ == nullptr || host_->cg_cb_secret == nullptr) {
+      f.error = "the host offers no secret look-up";
+      return f;
+    }
     f.ok = host_->cg_cb_secret(host_->context, bytes(reference), sink(f.value), sink(f.error)) ==
            CG_STATUS_OK;
     return f;
@@ -65,6 +74,10 @@ class Host {
   // force_refresh after the target answered 401 to the cached one.
   Fetched credentials(std::string_view provider, bool force_refresh = false) const {
     Fetched f;
+    if (host_ == nullptr || host_->cg_cb_credentials == nullptr) {
+      f.error = "the host offers no credential providers";
+      return f;
+    }
     f.ok = host_->cg_cb_credentials(host_->context, bytes(provider), force_refresh ? 1 : 0,
                                     sink(f.value), sink(f.error)) == CG_STATUS_OK;
     return f;
@@ -72,10 +85,17 @@ class Host {
 
   // Wall clock and monotonic clock as the host sees them (tests inject fake clocks).
   std::chrono::system_clock::time_point now() const {
+    if (host_ == nullptr || host_->cg_cb_clock_unix_ms == nullptr) {
+      return std::chrono::time_point_cast<std::chrono::milliseconds>(
+          std::chrono::system_clock::now());
+    }
     return std::chrono::system_clock::time_point(
         std::chrono::milliseconds(host_->cg_cb_clock_unix_ms(host_->context)));
   }
   std::chrono::nanoseconds monotonic() const {
+    if (host_ == nullptr || host_->cg_cb_clock_monotonic_ns == nullptr) {
+      return std::chrono::steady_clock::now().time_since_epoch();
+    }
     return std::chrono::nanoseconds(host_->cg_cb_clock_monotonic_ns(host_->context));
   }
 
@@ -90,6 +110,7 @@ class Host {
   }
   void metric(int32_t kind, std::string_view name, const boost::json::object& labels,
               double value) const {
+    if (host_ == nullptr || host_->cg_cb_metric == nullptr) return;
     std::string labels_json = labels.empty() ? std::string() : boost::json::serialize(labels);
     host_->cg_cb_metric(host_->context, kind, bytes(name), bytes(labels_json), value);
   }

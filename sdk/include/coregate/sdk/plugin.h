@@ -5,16 +5,22 @@
 //   COREGATE_PLUGIN(TestingAdapter, "testing", "0.1.0",
 //                   CG_CAP_WRITE | CG_CAP_PROBE | CG_CAP_HEALTH, kTestingConfigSchema)
 //
-// The class must be constructible as Class(const coregate::sdk::AdapterConfig&, coregate::sdk::Host).
-// name, version and schema must be string literals or other storage that lives as long as the
-// library. Every hook runs inside a catch-all barrier: an exception becomes CG_STATUS_ERROR with
-// "<hook>: <what()>" in the error or diagnostic buffer, never an unwind into the host.
+// The class must be constructible as Class(const coregate::sdk::AdapterConfig&,
+// coregate::sdk::Host). name, version and schema must be string literals or other storage that
+// lives as long as the library. Every hook runs inside a catch-all barrier: an exception becomes
+// CG_STATUS_ERROR with
+// "<hook>: <what()>" in the error or diagnostic buffer, never an unwind into the host (a thrown
+// const char* or std::string keeps its text; anything else says "unknown exception").
+// Hooks whose capability is not declared are NULL in the hook table, so the host never calls the
+// base class defaults of Adapter for them.
 #pragma once
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <chrono>
 #include <exception>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -27,7 +33,9 @@
 
 namespace coregate::sdk::detail {
 
-inline std::string_view view(cg_type_bytes b) { return {b.ptr ? b.ptr : "", b.len}; }
+inline std::string_view view(cg_type_bytes b) {
+  return {b.ptr ? b.ptr : "", b.len};
+}
 
 inline std::chrono::system_clock::time_point deadline(int64_t unix_ms) {
   return std::chrono::system_clock::time_point(std::chrono::milliseconds(unix_ms));
@@ -46,17 +54,16 @@ class PluginShim {
   static const cg_type_plugin_descriptor* descriptor(const char* name, const char* version,
                                                      uint64_t capabilities, const char* schema) {
     static const cg_type_hooks hooks = make_hooks(capabilities);
-    static const cg_type_plugin_descriptor d = {
-        sizeof(cg_type_plugin_descriptor),
-        COREGATE_ABI_MAJOR,
-        COREGATE_ABI_MINOR,
-        0,
-        name,
-        version,
-        COREGATE_SDK_BUILD_SIGNATURE,
-        capabilities,
-        schema,
-        &hooks};
+    static const cg_type_plugin_descriptor d = {sizeof(cg_type_plugin_descriptor),
+                                                COREGATE_ABI_MAJOR,
+                                                COREGATE_ABI_MINOR,
+                                                0,
+                                                name,
+                                                version,
+                                                COREGATE_SDK_BUILD_SIGNATURE,
+                                                capabilities,
+                                                schema,
+                                                &hooks};
     return &d;
   }
 
@@ -92,8 +99,13 @@ class PluginShim {
       return CG_STATUS_OK;
     } catch (const std::exception& e) {
       report(host, error, hook, e.what());
+    } catch (const char* text) {
+      // `throw "message"` is poor style but common; keep its words rather than "unknown".
+      report(host, error, hook, text != nullptr ? text : "exception (null message)");
+    } catch (const std::string& text) {
+      report(host, error, hook, text);
     } catch (...) {
-      report(host, error, hook, "unknown exception");
+      report(host, error, hook, "unknown exception (not derived from std::exception)");
     }
     return CG_STATUS_ERROR;
   }
@@ -114,8 +126,12 @@ class PluginShim {
     *out = nullptr;
     return barrier(host, error, "create", [&] {
       Host h(host);
-      AdapterConfig config(std::string(view(instance_name)), parse_object(config_json, "config"), h);
-      auto instance = std::make_unique<Instance>(Instance{host, std::make_unique<AdapterClass>(config, h)});
+      // An adapter with no config block gets an empty object, not a JSON syntax error.
+      boost::json::object values =
+          config_json.len == 0 ? boost::json::object() : parse_object(config_json, "config");
+      AdapterConfig config(std::string(view(instance_name)), std::move(values), h);
+      auto instance =
+          std::make_unique<Instance>(Instance{host, std::make_unique<AdapterClass>(config, h)});
       *out = reinterpret_cast<cg_type_adapter*>(instance.release());
     });
   }
@@ -133,8 +149,13 @@ class PluginShim {
     auto* self = reinterpret_cast<Instance*>(adapter);
     return barrier(self->host, out->diagnostic, "write", [&] {
       boost::json::object record = parse_object(r->record_json, "record");
-      WriteRequest request{view(r->idempotency_key), view(r->outcome_id), view(r->outcome_type),
-                           view(r->subject), record, r->attempt, deadline(r->deadline_unix_ms)};
+      WriteRequest request{view(r->idempotency_key),
+                           view(r->outcome_id),
+                           view(r->outcome_type),
+                           view(r->subject),
+                           record,
+                           r->attempt,
+                           deadline(r->deadline_unix_ms)};
       WriteResult result = self->adapter->write(request);
       out->write_class = static_cast<int32_t>(result.write_class);
       out->retry_after_ms = result.retry_after.count();
@@ -200,8 +221,8 @@ class PluginShim {
 
 }  // namespace coregate::sdk::detail
 
-#define COREGATE_PLUGIN(AdapterClass, name, version, capabilities, config_schema_json)      \
+#define COREGATE_PLUGIN(AdapterClass, name, version, capabilities, config_schema_json)            \
   extern "C" COREGATE_PLUGIN_EXPORT const cg_type_plugin_descriptor* coregate_plugin_init(void) { \
-    return ::coregate::sdk::detail::PluginShim<AdapterClass>::descriptor(                    \
-        name, version, capabilities, config_schema_json);                                   \
+    return ::coregate::sdk::detail::PluginShim<AdapterClass>::descriptor(                         \
+        name, version, capabilities, config_schema_json);                                         \
   }

@@ -23,11 +23,16 @@ enum class WriteClass : int32_t {
 // "applied", "already_applied", "retryable", "rejected", "ambiguous" (metric and API labels).
 constexpr std::string_view to_string(WriteClass c) {
   switch (c) {
-    case WriteClass::kApplied: return "applied";
-    case WriteClass::kAlreadyApplied: return "already_applied";
-    case WriteClass::kRetryable: return "retryable";
-    case WriteClass::kRejected: return "rejected";
-    case WriteClass::kAmbiguous: return "ambiguous";
+    case WriteClass::kApplied:
+      return "applied";
+    case WriteClass::kAlreadyApplied:
+      return "already_applied";
+    case WriteClass::kRetryable:
+      return "retryable";
+    case WriteClass::kRejected:
+      return "rejected";
+    case WriteClass::kAmbiguous:
+      return "ambiguous";
   }
   return "ambiguous";
 }
@@ -36,8 +41,8 @@ constexpr std::string_view to_string(WriteClass c) {
 // HTTP status and body, SOAP fault, IMS codes) so an operator can act on an exception.
 struct [[nodiscard]] WriteResult {
   WriteClass write_class = WriteClass::kAmbiguous;
-  std::string reference;   // the system's reference for an applied write
-  std::string diagnostic;  // the system's error or detail
+  std::string reference;                     // the system's reference for an applied write
+  std::string diagnostic;                    // the system's error or detail
   std::chrono::milliseconds retry_after{0};  // > 0 when the target asked us to wait
 
   static WriteResult applied(std::string reference) {
@@ -47,7 +52,8 @@ struct [[nodiscard]] WriteResult {
     return {WriteClass::kAlreadyApplied, std::move(reference), std::move(diagnostic), {}};
   }
   static WriteResult retryable(std::string diagnostic,
-                               std::chrono::milliseconds retry_after = std::chrono::milliseconds{0}) {
+                               std::chrono::milliseconds retry_after = std::chrono::milliseconds{
+                                   0}) {
     return {WriteClass::kRetryable, {}, std::move(diagnostic), retry_after};
   }
   static WriteResult rejected(std::string diagnostic) {
@@ -66,9 +72,12 @@ enum class ProbeState : int32_t {
 
 constexpr std::string_view to_string(ProbeState s) {
   switch (s) {
-    case ProbeState::kApplied: return "applied";
-    case ProbeState::kNotFound: return "not_found";
-    case ProbeState::kUnknown: return "unknown";
+    case ProbeState::kApplied:
+      return "applied";
+    case ProbeState::kNotFound:
+      return "not_found";
+    case ProbeState::kUnknown:
+      return "unknown";
   }
   return "unknown";
 }
@@ -95,9 +104,12 @@ enum class HealthState : int32_t {
 
 constexpr std::string_view to_string(HealthState s) {
   switch (s) {
-    case HealthState::kHealthy: return "healthy";
-    case HealthState::kDegraded: return "degraded";
-    case HealthState::kUnhealthy: return "unhealthy";
+    case HealthState::kHealthy:
+      return "healthy";
+    case HealthState::kDegraded:
+      return "degraded";
+    case HealthState::kUnhealthy:
+      return "unhealthy";
   }
   return "unhealthy";
 }

@@ -1,0 +1,336 @@
+#include "gateway/http/http_server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "gateway/http/problem.h"
+
+namespace coregate::http {
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = net::ip::tcp;
+using error_code = boost::system::error_code;
+
+namespace {
+
+class Session;
+
+// What every connection shares with the server. Outlives every Session: stop() waits until the
+// registry is empty (or the drain deadline passed and the io_context was stopped and joined).
+struct Shared {
+  HttpServerOptions options;
+  std::shared_ptr<const Router> router;
+  std::atomic<bool> stopping{false};
+
+  std::mutex mutex;
+  std::condition_variable drained;
+  std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
+  // Last member: destroyed first, so sessions it still holds unregister while the mutex lives.
+  net::io_context io;
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, Shared& shared) : stream_(std::move(socket)), shared_(shared) {}
+
+  ~Session() {
+    std::lock_guard lock(shared_.mutex);
+    shared_.sessions.erase(this);
+    if (shared_.sessions.empty()) shared_.drained.notify_all();
+  }
+
+  void start() {
+    {
+      std::lock_guard lock(shared_.mutex);
+      shared_.sessions.emplace(this, weak_from_this());
+    }
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_header(); });
+  }
+
+  // From any thread: close now if waiting for a request, else close after the current answer.
+  void begin_shutdown() {
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      self->shutting_down_ = true;
+      if (self->phase_ == Phase::reading) self->close();
+    });
+  }
+
+ private:
+  enum class Phase { reading, handling, writing, closed };
+
+  void read_header() {
+    if (shutting_down_) return close();
+    phase_ = Phase::reading;
+    parser_.emplace();
+    parser_->header_limit(shared_.options.header_limit);
+    parser_->body_limit(shared_.options.body_limit);
+    stream_.expires_after(shared_.options.idle_timeout);
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             [self = shared_from_this()](error_code ec, size_t) {
+                               self->on_header(ec);
+                             });
+  }
+
+  void on_header(error_code ec) {
+    if (ec) return on_read_error(ec);
+    const auto expect = parser_->get()[bhttp::field::expect];
+    if (beast::iequals(expect, "100-continue") && !parser_->is_done()) {
+      // Clients such as curl wait for this before sending bodies over 1 KiB.
+      continue_.emplace(bhttp::status::continue_, parser_->get().version());
+      stream_.expires_after(shared_.options.read_timeout);
+      bhttp::async_write(stream_, *continue_, [self = shared_from_this()](error_code wec, size_t) {
+        if (wec) return self->close();
+        self->read_body();
+      });
+      return;
+    }
+    read_body();
+  }
+
+  void read_body() {
+    stream_.expires_after(shared_.options.read_timeout);
+    bhttp::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](error_code ec, size_t) {
+      if (ec) return self->on_read_error(ec);
+      self->handle();
+    });
+  }
+
+  void on_read_error(error_code ec) {
+    if (ec == bhttp::error::body_limit) {
+      return reject(Status::payload_too_large, "body-too-large", "Payload Too Large",
+                    "The request body exceeds the limit of " +
+                        std::to_string(shared_.options.body_limit) + " bytes.");
+    }
+    if (ec == bhttp::error::header_limit) {
+      return reject(Status::request_header_fields_too_large, "headers-too-large",
+                    "Request Header Fields Too Large",
+                    "The request line and headers exceed the limit of " +
+                        std::to_string(shared_.options.header_limit) + " bytes.");
+    }
+    if (ec.category() == make_error_code(bhttp::error::bad_target).category() && ec != bhttp::error::end_of_stream &&
+        ec != bhttp::error::partial_message && ec != bhttp::error::need_more) {
+      return reject(Status::bad_request, "malformed-http", "Bad Request",
+                    "The request is not valid HTTP/1.1: " + ec.message() + ".");
+    }
+    close();  // end of stream, timeout, reset, shutdown: nothing useful to answer
+  }
+
+  // Answers a request that could not be read completely, then closes.
+  void reject(Status status, std::string_view slug, std::string_view title, std::string detail) {
+    force_close_ = true;
+    write(problem_response(status, slug, title, detail));
+  }
+
+  void handle() {
+    phase_ = Phase::handling;
+    stream_.expires_never();
+    Request message = parser_->release();
+    version_ = message.version();
+    keep_alive_ = message.keep_alive();
+    auto self = shared_from_this();
+    auto guard = net::make_work_guard(shared_.io);
+    Responder responder([self, guard](Response&& response) mutable {
+      net::post(self->stream_.get_executor(),
+                [self, response = std::move(response)]() mutable { self->write(std::move(response)); });
+      guard.reset();
+    });
+    shared_.router->dispatch(std::move(message), std::move(responder));
+  }
+
+  void write(Response&& response) {
+    if (phase_ == Phase::closed) return;
+    phase_ = Phase::writing;
+    const bool close_after = force_close_ || shutting_down_ || !keep_alive_;
+    response.version(version_);
+    response.keep_alive(!close_after);
+    response.set(bhttp::field::server, "coregate");
+    response.prepare_payload();
+    out_.emplace(std::move(response));
+    stream_.expires_after(shared_.options.read_timeout);
+    bhttp::async_write(stream_, *out_, [self = shared_from_this(), close_after](error_code ec, size_t) {
+      self->out_.reset();
+      if (ec) return self->close();
+      if (close_after) return self->linger_close();
+      self->read_header();
+    });
+  }
+
+  // Half-close and drain what the client still sends (e.g. the rest of a rejected body) so the
+  // kernel does not answer it with a reset that could destroy our response in flight.
+  void linger_close() {
+    if (drain_.empty()) {
+      error_code ignored;
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      stream_.expires_after(std::chrono::seconds(2));  // total bound, not per read
+      drain_.resize(16 * 1024);
+    }
+    phase_ = Phase::writing;
+    stream_.async_read_some(net::buffer(drain_), [self = shared_from_this()](error_code ec, size_t) {
+      if (ec) return self->close();
+      self->linger_close();
+    });
+  }
+
+  void close() {
+    if (phase_ == Phase::closed) return;
+    phase_ = Phase::closed;
+    error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  Shared& shared_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<bhttp::response<bhttp::empty_body>> continue_;
+  std::optional<Response> out_;
+  std::vector<char> drain_;
+  Phase phase_ = Phase::reading;
+  unsigned version_ = 11;
+  bool keep_alive_ = true;
+  bool force_close_ = false;
+  bool shutting_down_ = false;
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+  Shared shared;
+  std::optional<tcp::acceptor> acceptor;
+  std::vector<std::thread> threads;
+  uint16_t port = 0;
+  std::string endpoint;
+  std::once_flag stop_once;
+
+  void accept() {
+    acceptor->async_accept(net::make_strand(shared.io), [this](error_code ec, tcp::socket socket) {
+      if (ec == net::error::operation_aborted || !acceptor->is_open()) return;
+      if (!ec && !shared.stopping) {
+        error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
+        std::make_shared<Session>(std::move(socket), shared)->start();
+      } else if (ec) {
+        // EMFILE and friends: keep accepting; the client sees its connect fail or reset.
+        spdlog::warn("http: accept failed: {}", ec.message());
+      }
+      if (!shared.stopping) accept();
+    });
+  }
+};
+
+HttpServer::HttpServer(HttpServerOptions options, std::shared_ptr<const Router> router)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->shared.options = std::move(options);
+  impl_->shared.router = std::move(router);
+}
+
+HttpServer::~HttpServer() { stop(); }
+
+void HttpServer::start() {
+  auto& shared = impl_->shared;
+  const auto& listen = shared.options.listen;
+  const std::string shown =
+      (listen.host.find(':') != std::string::npos ? "[" + listen.host + "]" : listen.host) + ":" +
+      std::to_string(listen.port);
+  error_code ec;
+  tcp::resolver resolver(shared.io);
+  auto results = resolver.resolve(listen.host, std::to_string(listen.port),
+                                  tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+  if (ec || results.empty()) {
+    throw std::runtime_error("cannot resolve listen address " + shown + ": " + ec.message());
+  }
+  const tcp::endpoint wanted = results.begin()->endpoint();
+  tcp::acceptor acceptor(shared.io);
+  if (acceptor.open(wanted.protocol(), ec) || acceptor.set_option(tcp::acceptor::reuse_address(true), ec) ||
+      acceptor.bind(wanted, ec) || acceptor.listen(net::socket_base::max_listen_connections, ec)) {
+    throw std::runtime_error("cannot listen on " + shown + ": " + ec.message());
+  }
+  const auto bound = acceptor.local_endpoint();
+  impl_->port = bound.port();
+  const std::string address = bound.address().to_string();
+  impl_->endpoint = (bound.address().is_v6() ? "[" + address + "]" : address) + ":" +
+                    std::to_string(impl_->port);
+  impl_->acceptor.emplace(std::move(acceptor));
+  impl_->accept();
+
+  unsigned count = shared.options.threads;
+  if (count == 0) count = std::max(1u, std::thread::hardware_concurrency());
+  for (unsigned i = 0; i < count; ++i) {
+    impl_->threads.emplace_back([&shared] {
+      for (;;) {
+        try {
+          shared.io.run();
+          return;
+        } catch (const std::exception& e) {
+          spdlog::error("http: I/O thread caught: {}", e.what());
+        }
+      }
+    });
+  }
+}
+
+uint16_t HttpServer::bound_port() const { return impl_->port; }
+
+std::string HttpServer::bound_endpoint() const { return impl_->endpoint; }
+
+void HttpServer::stop() {
+  std::call_once(impl_->stop_once, [this] {
+    auto& shared = impl_->shared;
+    shared.stopping = true;
+    if (impl_->acceptor) {
+      net::post(shared.io, [this] {
+        error_code ignored;
+        impl_->acceptor->close(ignored);
+      });
+    }
+    std::vector<std::shared_ptr<Session>> live;
+    {
+      std::lock_guard lock(shared.mutex);
+      for (auto& [raw, weak] : shared.sessions) {
+        if (auto session = weak.lock()) live.push_back(std::move(session));
+      }
+    }
+    for (auto& session : live) session->begin_shutdown();
+    live.clear();
+    {
+      std::unique_lock lock(shared.mutex);
+      const bool drained = shared.drained.wait_for(lock, shared.options.drain_timeout,
+                                                   [&] { return shared.sessions.empty(); });
+      if (!drained) {
+        spdlog::warn("http: {} connection(s) still busy after the drain timeout; aborting them",
+                     shared.sessions.size());
+      }
+    }
+    shared.io.stop();
+    for (auto& thread : impl_->threads) {
+      if (thread.joinable()) thread.join();
+    }
+    impl_->threads.clear();
+    impl_->acceptor.reset();
+  });
+}
+
+}  // namespace coregate::http

@@ -1,0 +1,62 @@
+// The outcome endpoints of DESIGN §6:
+//   POST /v1/outcomes            accept an outcome under an Idempotency-Key (202 after the fsync)
+//   GET  /v1/outcomes/{id}       one outcome with its steps and attempts
+//   GET  /v1/outcomes?status=&type=&subject=&limit=&cursor=   cursor-paged listing
+//
+// Idempotency (draft-ietf-httpapi-idempotency-key-header), keys scoped to the calling principal:
+//   new key                       -> validate, group-commit, 202 {id, status, links}
+//   key committed, same body      -> the stored status and body again + Idempotent-Replayed: true
+//   key committed, other body     -> 422
+//   key still being committed     -> 409 (an in-memory set of keys between submit and fsync)
+//   no key                        -> 400
+// "Same body" means the same SHA-256 over the canonical JSON (canonical_json.h).
+//
+// Threading: handlers run on I/O threads and never touch the disk for POST: the answer is sent
+// from the store's writer thread after the commit. GETs read through the store's reader pool.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_set>
+
+#include "gateway/auth/token_authenticator.h"
+#include "gateway/http/router.h"
+#include "gateway/intake/intake_options.h"
+#include "gateway/intake/outcome_validator.h"
+#include "gateway/store/outcome_store.h"
+
+namespace coregate::intake {
+
+class IntakeService {
+ public:
+  // All references must outlive the service and every request it handles.
+  IntakeService(IntakeOptions options, store::OutcomeStore& store, const OutcomeValidator& validator,
+                const auth::TokenAuthenticator& authenticator);
+
+  void add_routes(http::Router& router);
+
+  // Exposed for tests and the fuzzer: the whole POST path, answering through `responder`.
+  void post_outcome(http::IncomingRequest&& request, http::Responder responder);
+  void get_outcome(http::IncomingRequest&& request, http::Responder responder);
+  void list_outcomes(http::IncomingRequest&& request, http::Responder responder);
+
+  // Keys between submit and commit right now.
+  size_t keys_in_flight() const;
+
+ private:
+  // Answers 401/403 itself and returns nullptr when the caller may not proceed.
+  const auth::Principal* authorize(const http::Request& message, auth::Scope scope,
+                                   const http::Responder& responder) const;
+  void release_key(const std::string& scoped_key);
+
+  IntakeOptions options_;
+  store::OutcomeStore& store_;
+  const OutcomeValidator& validator_;
+  const auth::TokenAuthenticator& authenticator_;
+
+  mutable std::mutex in_flight_mutex_;
+  std::unordered_set<std::string> in_flight_;  // principal '\n' key
+};
+
+}  // namespace coregate::intake

@@ -1,0 +1,21 @@
+// One sink for every logger: redacts secrets, then writes text or a JSON line to stderr.
+#pragma once
+
+#include <mutex>
+#include <spdlog/sinks/base_sink.h>
+
+namespace coregate::logging {
+
+class RedactingSink final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  explicit RedactingSink(bool json) : json_(json) {}
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override;
+  void flush_() override;
+
+ private:
+  bool json_;
+};
+
+}  // namespace coregate::logging

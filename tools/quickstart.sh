@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Sets up, builds and runs the quickstart deployment (examples/quickstart) on the embedded default,
+# prints what happened, and exits leaving nothing running.
+#
+#   tools/quickstart.sh                  run, report, stop
+#   tools/quickstart.sh --keep-running   leave the gateway up; prints where to look and how to stop
+#   tools/quickstart.sh --stop           stop a gateway left running by --keep-running
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+keep=0
+case "${1:-}" in
+  "") ;;
+  --keep-running) keep=1 ;;
+  --stop)
+    if [ -f var/quickstart/gateway.pid ] && kill -0 "$(cat var/quickstart/gateway.pid)" 2>/dev/null; then
+      kill -TERM "$(cat var/quickstart/gateway.pid)"
+      echo "quickstart: sent SIGTERM to gateway $(cat var/quickstart/gateway.pid)"
+    else
+      echo "quickstart: no quickstart gateway is running"
+    fi
+    exit 0 ;;
+  -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+  *) echo "tools/quickstart.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+esac
+
+build=${COREGATE_BUILD_DIR:-build}
+jobs=${COREGATE_JOBS:-$(nproc)}
+say() { echo "quickstart: $*"; }
+
+say "installing system dependencies (tools/setup.sh)"
+bash tools/setup.sh
+
+say "building the gateway and its plugins into $build/"
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build" -j "$jobs" --target coregate coregate_testing >/dev/null
+
+state=var/quickstart
+mkdir -p "$state"
+if [ -f "$state/gateway.pid" ] && kill -0 "$(cat "$state/gateway.pid")" 2>/dev/null; then
+  say "a quickstart gateway is already running (pid $(cat "$state/gateway.pid")); stop it with tools/quickstart.sh --stop"
+  exit 1
+fi
+rm -f "$state/port" "$state/gateway.log"
+config=examples/quickstart/coregate.json
+
+say "checking the config ($config)"
+"$build/bin/coregate" check --config "$config"
+
+say "starting the gateway on a free loopback port"
+"$build/bin/coregate" serve --config "$config" --listen 127.0.0.1:0 --port-file "$state/port" \
+  --log-format json </dev/null >"$state/gateway.log" 2>&1 &
+pid=$!
+echo "$pid" >"$state/gateway.pid"
+
+stop_gateway() {
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+  rm -f "$state/gateway.pid"
+}
+[ "$keep" -eq 1 ] || trap stop_gateway EXIT
+
+for _ in $(seq 1 100); do
+  [ -s "$state/port" ] && break
+  kill -0 "$pid" 2>/dev/null || { say "the gateway exited during start-up; its log:"; cat "$state/gateway.log"; exit 1; }
+  sleep 0.1
+done
+[ -s "$state/port" ] || { say "the gateway did not report a port within 10 s; its log:"; cat "$state/gateway.log"; exit 1; }
+port=$(cat "$state/port")
+base="http://127.0.0.1:$port"
+
+say "gateway up at $base (pid $pid)"
+health=$(curl -sS --max-time 5 "$base/healthz")
+say "GET /healthz -> $health"
+ready=$(curl -sS --max-time 5 -o /dev/null -w '%{http_code}' "$base/readyz" || true)
+say "GET /readyz -> HTTP $ready"
+
+echo
+echo "Coregate quickstart"
+echo "  gateway        $base (pid $pid)"
+echo "  config         $config"
+echo "  adapters       core (plugin: testing)"
+echo "  health         $health"
+echo "  log            $state/gateway.log"
+
+if [ "$keep" -eq 1 ]; then
+  echo
+  echo "The gateway keeps running. Look at:"
+  echo "  curl $base/healthz"
+  echo "  curl $base/readyz"
+  echo "Stop it with: tools/quickstart.sh --stop   (or: kill $pid)"
+else
+  stop_gateway
+  trap - EXIT
+  say "gateway stopped; nothing left running"
+fi
