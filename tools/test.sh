@@ -73,6 +73,19 @@ if [ "$mode" != sanitize ]; then
   cmake --build "$build" -j "$jobs"
   phase "tests ($build)"
   run_ctest "$build" -LE soak
+  if [ ${#ctest_filter[@]} -eq 0 ]; then
+    # The README's other command must keep working: run it as a script or CI would.
+    phase "tools/quickstart.sh (standard input closed)"
+    if COREGATE_BUILD_DIR="$build" bash tools/quickstart.sh </dev/null >"$build/quickstart.log" 2>&1; then
+      total_passed=$((total_passed + 1))
+      tail -n 12 "$build/quickstart.log"
+      echo "quickstart: passed"
+    else
+      total_failed=$((total_failed + 1))
+      cat "$build/quickstart.log"
+      echo "quickstart: FAILED"
+    fi
+  fi
 fi
 
 if [ "$mode" != quick ]; then

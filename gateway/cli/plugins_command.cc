@@ -65,6 +65,7 @@ int run_plugins_command(Args args, std::ostream& out, std::ostream& err) {
   }
 
   auto catalog = plugin_host::PluginCatalog::discover(paths);
+  std::vector<plugin_host::PluginRefusal> refused = catalog.refusals();
   out << "plugin path: ";
   for (size_t i = 0; i < paths.size(); ++i) out << (i ? ":" : "") << paths[i].string();
   out << "\n\n";
@@ -74,19 +75,25 @@ int run_plugins_command(Args args, std::ostream& out, std::ostream& err) {
     out << std::left << std::setw(16) << "PLUGIN" << std::setw(10) << "VERSION" << std::setw(6) << "ABI"
         << std::setw(32) << "CAPABILITIES" << "FILE\n";
     for (const auto& p : catalog.plugins()) {
+      // A create hook that throws or fails is a broken plugin too; try it where no config is needed.
+      std::string create_problem = plugin_host::probe_create(p, plugin_host::default_host_services());
+      if (!create_problem.empty() && create_problem.rfind("not probed", 0) != 0) {
+        refused.push_back({p->file(), "loads, but its create hook fails with an empty config: " + create_problem});
+        continue;
+      }
       out << std::left << std::setw(16) << p->name() << std::setw(10) << p->version() << std::setw(6)
           << (std::to_string(p->abi_major()) + "." + std::to_string(p->abi_minor())) << std::setw(32)
           << capability_list(p->capabilities()) << p->file().string() << "\n"
           << std::setw(16) << "" << "built with " << p->build_signature() << "\n";
     }
   }
-  if (!catalog.refusals().empty()) {
+  if (!refused.empty()) {
     out << "\nrefused:\n";
-    for (const auto& r : catalog.refusals()) {
+    for (const auto& r : refused) {
       out << "  " << r.file.string() << "\n      " << r.reason << "\n";
     }
   }
-  return catalog.refusals().empty() ? 0 : 1;
+  return refused.empty() ? 0 : 1;
 }
 
 }  // namespace coregate::cli

@@ -59,6 +59,21 @@ std::optional<std::string> checked_config(const std::string& name, const ConfigN
 
 }  // namespace
 
+std::string probe_create(const std::shared_ptr<const PluginLibrary>& plugin, HostServices& services) {
+  try {
+    schema::SchemaRegistry registry;
+    auto compiled = registry.compile(boost::json::parse(plugin->config_schema_json()),
+                                     "coregate-plugin:" + plugin->name() + "/config.json");
+    if (!compiled->validate(boost::json::object(), nullptr)) {
+      return "not probed: the plugin needs configuration to create an adapter";
+    }
+  } catch (const std::exception& e) {
+    return std::string("its config schema cannot be compiled: ") + e.what();
+  }
+  CreateResult created = AdapterInstance::create(plugin, "plugins-probe", "{}", services);
+  return created.adapter ? std::string() : created.error;
+}
+
 std::vector<std::filesystem::path> plugin_path_of(const ConfigNode& root) {
   std::vector<std::filesystem::path> paths;
   for (const auto& p : root.strings_or("plugin_path", {})) paths.push_back(root.resolve_path(p));

@@ -49,6 +49,11 @@ class AdapterSet {
   std::vector<Entry> entries_;
 };
 
+// Smoke-tests a plugin's create hook the way `coregate plugins` does: when the plugin's schema
+// accepts an empty config, creates an adapter from {} and destroys it. Returns "" when create
+// worked, the create error otherwise, and "not probed: ..." when {} is not a valid config for it.
+std::string probe_create(const std::shared_ptr<const PluginLibrary>& plugin, HostServices& services);
+
 // The plugin path of a config: its "plugin_path" entries (relative to the config file) followed by
 // the built-in plugins folder beside the binary.
 std::vector<std::filesystem::path> plugin_path_of(const config::ConfigNode& root);

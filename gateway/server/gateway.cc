@@ -1,26 +1,118 @@
 #include "gateway/server/gateway.h"
 
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "gateway/auth/token_authenticator.h"
 #include "gateway/http/http_server.h"
 #include "gateway/http/router.h"
+#include "gateway/intake/intake_options.h"
+#include "gateway/intake/intake_service.h"
+#include "gateway/intake/outcome_validator.h"
+#include "gateway/logging/logging.h"
+#include "gateway/plugin_host/adapter_set.h"
+#include "gateway/plugin_host/host_services.h"
+#include "gateway/plugin_host/plugin_catalog.h"
 #include "gateway/server/health_routes.h"
 #include "gateway/server/http_config.h"
+#include "gateway/store/sqlite_outcome_store.h"
+#include "gateway/store/store_config.h"
 
 namespace coregate::server {
 
-// Declared in destruction order's reverse: the HTTP server is destroyed first... no: members are
-// destroyed bottom-up, so the server (last) goes first, then what its handlers used.
+// Periodically purges idempotency keys past their retention (published in docs/openapi.yaml).
+class KeyPurger {
+ public:
+  KeyPurger(store::OutcomeStore& store, std::chrono::milliseconds retention, std::chrono::milliseconds interval)
+      : thread_([this, &store, retention, interval] {
+          std::unique_lock lock(mutex_);
+          while (!wake_.wait_for(lock, interval, [this] { return stopping_; })) {
+            lock.unlock();
+            try {
+              const auto removed = store.purge_idempotency_keys(std::chrono::system_clock::now() - retention);
+              if (removed > 0) logging::logger()->info("purged {} idempotency key(s) past retention", removed);
+            } catch (const std::exception& e) {
+              logging::logger()->warn("idempotency key purge failed: {}", e.what());
+            }
+            lock.lock();
+          }
+        }) {}
+  ~KeyPurger() { stop(); }
+  void stop() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;  // last: starts after the members it uses exist
+};
+
+// Destroyed bottom-up. The HTTP server is declared first so it is destroyed LAST: answers the
+// store still delivers while stopping post into its (stopped but alive) io_context.
 struct Gateway::Parts {
   std::shared_ptr<http::Router> router;
   std::unique_ptr<http::HttpServer> http;
+  std::unique_ptr<plugin_host::PluginCatalog> catalog;
+  std::unique_ptr<plugin_host::AdapterSet> adapters;
+  std::unique_ptr<store::SqliteOutcomeStore> store;
+  std::unique_ptr<auth::TokenAuthenticator> authenticator;
+  std::unique_ptr<intake::OutcomeValidator> validator;
+  std::unique_ptr<intake::IntakeService> intake;
+  std::unique_ptr<KeyPurger> purger;
+  bool stopped = false;
 };
 
 Gateway::Gateway(const config::LoadedConfig& config, const ServeOptions& options)
     : parts_(std::make_unique<Parts>()) {
   const auto& root = config.root;
-  auto http_options = http_options_from_config(root, options.listen_override);
+  auto log = logging::logger();
+  const auto http_options = http_options_from_config(root, options.listen_override);
+  const auto intake_options = intake::intake_options_from_config(root);
+  auto store_options = store::store_options_from_config(root);
+  store_options.max_pending = intake_options.backlog;
+
+  // Plugin host: every configured adapter must load and be created, as `coregate check` would.
+  parts_->catalog = std::make_unique<plugin_host::PluginCatalog>(
+      plugin_host::PluginCatalog::discover(plugin_host::plugin_path_of(root)));
+  std::vector<config::ConfigError> problems;
+  parts_->adapters = std::make_unique<plugin_host::AdapterSet>(plugin_host::AdapterSet::build(
+      root, *parts_->catalog, plugin_host::default_host_services(), true, problems));
+  if (!problems.empty()) {
+    for (size_t i = 1; i < problems.size(); ++i) log->error("{}", problems[i].what());
+    throw problems.front();
+  }
+
+  parts_->store = std::make_unique<store::SqliteOutcomeStore>(store_options);
+  log->info("store {} open (WAL, synchronous=FULL)", store_options.path.string());
+  parts_->authenticator = std::make_unique<auth::TokenAuthenticator>(auth::TokenAuthenticator::from_config(root));
+  if (parts_->authenticator->token_count() == 0) {
+    log->warn("no API tokens configured (auth.tokens): every /v1 request will be answered 401");
+  }
+  parts_->validator = std::make_unique<intake::OutcomeValidator>(intake_options.schemas);
+  parts_->intake = std::make_unique<intake::IntakeService>(intake_options, *parts_->store, *parts_->validator,
+                                                           *parts_->authenticator);
+
   parts_->router = std::make_shared<http::Router>();
-  add_health_routes(*parts_->router, {});
+  auto* store = parts_->store.get();
+  auto* adapters = parts_->adapters.get();
+  add_health_routes(*parts_->router,
+                    {{"store", [store] { return store->health(); }},
+                     {"adapters", [adapters, expected = root.child_if("adapters") ? root.child("adapters").members().size() : 0] {
+                        return adapters->entries().size() == expected ? std::string()
+                                                                      : std::string("not every adapter was created");
+                      }}});
+  parts_->intake->add_routes(*parts_->router);
   parts_->http = std::make_unique<http::HttpServer>(http_options, parts_->router);
+  parts_->purger = std::make_unique<KeyPurger>(*parts_->store, intake_options.key_retention,
+                                               intake_options.purge_interval);
 }
 
 Gateway::~Gateway() { stop(); }
@@ -32,7 +124,11 @@ uint16_t Gateway::bound_port() const { return parts_->http->bound_port(); }
 std::string Gateway::bound_endpoint() const { return parts_->http->bound_endpoint(); }
 
 void Gateway::stop() {
-  if (parts_->http) parts_->http->stop();
+  if (parts_->stopped) return;
+  parts_->stopped = true;
+  if (parts_->http) parts_->http->stop();  // no new requests; in-flight ones finish (and commit)
+  if (parts_->purger) parts_->purger->stop();
+  if (parts_->store) parts_->store->stop();  // commits what is still queued, closes the file
 }
 
 }  // namespace coregate::server

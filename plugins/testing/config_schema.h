@@ -36,7 +36,8 @@ inline constexpr char kTestingConfigSchema[] = R"json({
       "description": "What the health hook reports."},
     "health_detail": {"type": "string",
       "description": "The health hook's detail text (default: a summary of the store)."},
-    "faults": {"$ref": "#/$defs/faults"}
+    "faults": {"$ref": "#/$defs/faults",
+      "description": "Fault injection: per-hook rates and targeted rules."}
   },
   "$defs": {
     "delay": {"type": "integer", "minimum": 0, "maximum": 600000, "default": 0},

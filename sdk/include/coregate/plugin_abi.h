@@ -275,8 +275,9 @@ typedef struct cg_type_hooks {
 
   /* Build an adapter from its validated configuration.
    * instance_name: the adapter's name in the gateway config (borrowed for the call).
-   * config_json: the adapter's config block, already validated against the plugin's schema and
-   *   with secret references still unresolved (resolve them with cg_cb_secret); borrowed.
+   * config_json: the adapter's config block, already validated against the plugin's schema, with
+   *   ${env:...}/${file:...} references resolved by the host at load (their values are redacted
+   *   from every log line); borrowed. cg_cb_secret resolves further references at run time.
    * host: valid until cg_on_destroy returns for the adapter created here; the plugin may keep it.
    * *out_adapter: set on success; owned by the plugin, released only through cg_on_destroy. */
   cg_type_status (*cg_on_create)(const cg_type_host* host, cg_type_bytes instance_name,

@@ -331,14 +331,16 @@ struct RecordDecoder::Impl {
 
   // Decodes one scalar element at `start`. Writes the value (no key). Returns false when null.
   bool scalar_value(const PlanNode& n, std::size_t start) {
-    if (start + n.length > rec_size) return false;  // beyond a short record: absent
+    // Beyond the end of a short (variable) record a field is absent; text cut by the end keeps
+    // the characters that are there (as Cobrix reads V records).
+    if (start + n.length > rec_size && (n.kind != Kind::kText || start >= rec_size)) return false;
     const std::uint8_t* b = rec + start;
     ensure(n.max_out + 8);
     Digits v;
     bool ok = true, blank = false;
     switch (n.kind) {
       case Kind::kText: {
-        std::size_t lo = 0, hi = n.length;
+        std::size_t lo = 0, hi = std::min<std::size_t>(n.length, rec_size - start);
         if (options.trim == Trim::kLeft || options.trim == Trim::kBoth)
           while (lo < hi && is_space[b[lo]]) ++lo;
         if (options.trim == Trim::kRight || options.trim == Trim::kBoth)
@@ -681,7 +683,11 @@ RecordDecoder::RecordDecoder(const Copybook& cb, DecodeOptions options)
     char32_t u = cp->to_unicode(static_cast<std::uint8_t>(b));
     m.ascii_of[b] = u < 0x80 ? static_cast<std::uint8_t>(u) : 0;
     if (m.options.printable_ascii_only && (u < 0x20 || u > 0x7E)) u = ' ';
-    if (m.options.c1_controls_as_space && u >= 0x80 && u <= 0x9F) u = ' ';
+    if (m.options.cobrix_control_characters) {
+      if (u >= 0x80 && u <= 0x9F && u != 0x85) u = ' ';
+      else if (u == '\r') u = '\n';
+      else if (u == '\n') u = '\r';
+    }
     make_glyph(u, m.glyph[b]);
     m.is_space[b] = u == ' ';
   }

@@ -514,15 +514,20 @@ class EntryParser {
       f.occurs = true;
       int a = parse_int(next(), "an OCCURS count");
       int b = a;
-      if (accept("TO")) b = parse_int(next(), "the maximum OCCURS count");
+      bool saw_to = false;
+      if (accept("TO")) {
+        b = parse_int(next(), "the maximum OCCURS count");
+        saw_to = true;
+      }
       accept("TIMES");
       if (a > b) fail(tok, "OCCURS minimum is larger than the maximum");
       if (b == 0) fail(tok, "OCCURS maximum of zero");
-      f.occurs_min = b == a ? a : a;
+      f.occurs_min = a;
       f.occurs_max = b;
       if (accept("DEPENDING")) {
         accept("ON");
         f.depending_on = data_name("the DEPENDING ON item");
+        if (!saw_to) f.occurs_min = 0;  // "OCCURS n DEPENDING ON x" (IBM extension): 0 to n
       } else if (b != a) {
         fail(tok, "OCCURS m TO n needs DEPENDING ON");
       }

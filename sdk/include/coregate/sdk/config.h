@@ -139,11 +139,15 @@ class AdapterConfig {
       for (auto k : known) found = found || k == key;
       if (found) continue;
       std::string message = prefix() + "unknown config key '" + qualified(key) + "'";
+      // Suggest near misses: a small edit distance, or a key that is a prefix of a known one
+      // ("latency" for "latency_ms") or the other way round.
       std::string_view best;
-      size_t best_distance = 3;  // only suggest near misses
+      size_t best_distance = SIZE_MAX;
       for (auto k : known) {
         size_t d = edit_distance(key, k);
-        if (d < best_distance) best_distance = d, best = k;
+        bool prefix =
+            !key.empty() && (k.substr(0, key.size()) == key || key.substr(0, k.size()) == k);
+        if ((d <= 2 || prefix) && d < best_distance) best_distance = d, best = k;
       }
       if (!best.empty()) message += " (did you mean '" + std::string(best) + "'?)";
       throw ConfigError(message);

@@ -102,9 +102,9 @@ TEST_F(TestingPlugin, InboundListsRecordsAndStats) {
   EXPECT_EQ(records[1].at("key").as_string(), "k3");
   EXPECT_LT(records[0].at("seq").as_int64(), records[1].at("seq").as_int64());
   auto stats = boost::json::parse(a.inbound(R"({"stats": true})").reply_body).at("stats");
-  EXPECT_EQ(stats.at("writes").as_uint64(), 4u);
-  EXPECT_EQ(stats.at("applied").as_uint64(), 3u);
-  EXPECT_EQ(stats.at("retryable").as_uint64(), 1u);
+  EXPECT_EQ(stats.at("writes").to_number<uint64_t>(), 4u);
+  EXPECT_EQ(stats.at("applied").to_number<uint64_t>(), 3u);
+  EXPECT_EQ(stats.at("retryable").to_number<uint64_t>(), 1u);
   for (std::string bad :
        {"", "[]", R"({"dance": true})", R"({"stats": 1, "records": 1})", R"({"control": 5})"}) {
     EXPECT_EQ(a.inbound(bad).reply_status, 400) << bad;

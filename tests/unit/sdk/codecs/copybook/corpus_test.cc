@@ -109,6 +109,7 @@ TEST(CopybookCorpus, Test6EveryFieldOfAllRecords) {
   cb::Copybook book = cb::parse_copybook(slurp(kCorpus / "test6_copybook.cob"));
   cb::DecodeOptions opt;
   opt.float_format = cb::FloatFormat::kIeee754;
+  opt.printable_ascii_only = true;  // Cobrix's plain cp037
   opt.lenient = true;  // Cobrix reads invalid values as null
   cb::RecordDecoder dec(book, opt);
   ASSERT_EQ(dec.record_length(), 1493u);
@@ -145,7 +146,7 @@ TEST_P(Test9CodePages, EveryFieldOfTheFirst60Records) {
   cb::DecodeOptions opt;
   opt.code_page = page;
   opt.trim = cb::Trim::kNone;
-  opt.c1_controls_as_space = true;  // Cobrix's extended tables blank U+0080-U+009F
+  opt.cobrix_control_characters = true;  // Cobrix's *_ext tables differ in controls only
   cb::RecordDecoder dec(book, opt);
   ASSERT_EQ(dec.record_length(), 45u);
   const std::string data = slurp(kCorpus / "test9_data" / "TRAN.APR14.NPT.DATA.dat");
@@ -244,7 +245,7 @@ void check_test5(const std::filesystem::path& file, bool little_endian, bool wit
   }
   EXPECT_GT(seen_c, 0);
   EXPECT_GT(seen_p, 0);
-  EXPECT_GT(compared, 60 * 5);
+  EXPECT_GT(compared, 60 * 4);
 }
 
 }  // namespace

@@ -44,8 +44,10 @@ struct DecodeOptions {
   std::string code_page = "cp037";
   // Cobrix's plain code pages: characters outside printable ASCII become spaces.
   bool printable_ascii_only = false;
-  // Cobrix's extended code pages: the C1 control characters U+0080-U+009F become spaces.
-  bool c1_controls_as_space = false;
+  // Cobrix's extended code pages (its "cp037_ext" etc.) differ from IBM/glibc in control
+  // characters only: C1 controls other than U+0085 become spaces and CR/LF are swapped
+  // (EBCDIC 0x0D reads as LF, 0x25 as CR). Compatibility switch for comparing with Cobrix.
+  bool cobrix_control_characters = false;
   Trim trim = Trim::kBoth;
   FloatFormat float_format = FloatFormat::kIbmHex;
   NumberStyle numbers = NumberStyle::kDecimalStrings;

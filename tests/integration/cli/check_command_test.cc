@@ -1,0 +1,69 @@
+#include "tests/integration/cli/cli_test_support.h"
+
+namespace coregate::testing {
+namespace {
+
+std::string config_with(const std::string& adapters_block, const std::string& extra = "") {
+  return R"({"plugin_path": [")" + plugins_dir() + R"("], "adapters": )" + adapters_block + extra + "}";
+}
+
+TEST(CheckCommand, GoodConfigPasses) {
+  ScratchDir dir;
+  auto file = dir.write("gw.json", config_with(R"({"core": {"plugin": "testing", "config": {}}})"));
+  ProcessResult r = coregate({"check", "--config", file.string()});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("OK (1 adapter)"), std::string::npos) << r.out;
+}
+
+TEST(CheckCommand, XmlAndInfoConfigsPassToo) {
+  ScratchDir dir;
+  auto xml = dir.write("gw.xml", "<coregate><plugin_path>" + plugins_dir() +
+                                     "</plugin_path><adapters><core><plugin>testing</plugin></core></adapters></coregate>");
+  EXPECT_EQ(coregate({"check", "--config", xml.string()}).exit_code, 0);
+  auto info = dir.write("gw.info", "plugin_path " + plugins_dir() + "\nadapters { core { plugin testing } }\n");
+  ProcessResult r = coregate({"check", "--config", info.string()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+struct BadConfig {
+  const char* name;
+  std::string text;
+  std::vector<std::string> expected;  // phrases that must appear in stderr
+};
+
+class CheckRejects : public ::testing::TestWithParam<BadConfig> {};
+
+TEST_P(CheckRejects, NamingFileAndKey) {
+  ScratchDir dir;
+  auto file = dir.write("gw.json", GetParam().text);
+  ProcessResult r = coregate({"check", "--config", file.string()});
+  ASSERT_TRUE(r.exited);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find(file.string()), std::string::npos) << r.err;
+  for (const auto& phrase : GetParam().expected) {
+    EXPECT_NE(r.err.find(phrase), std::string::npos) << "missing '" << phrase << "' in:\n" << r.err;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Configs, CheckRejects,
+    ::testing::Values(
+        BadConfig{"typo_section", config_with("{}", R"(, "adaptors": {})"), {"adaptors", "did you mean 'adapters'?"}},
+        BadConfig{"unknown_plugin", config_with(R"({"core": {"plugin": "sap"}})"), {"adapters.core.plugin", "no plugin named 'sap'"}},
+        BadConfig{"schema_violation", config_with(R"({"core": {"plugin": "testing", "config": {"bogus": true}}})"),
+                  {"adapters.core.config", "testing plugin's schema"}},
+        BadConfig{"missing_env", config_with(R"({"core": {"plugin": "testing", "config": {"journal": "${env:COREGATE_NOT_SET_ANYWHERE}"}}})"),
+                  {"adapters.core.config.journal", "COREGATE_NOT_SET_ANYWHERE is not set"}},
+        BadConfig{"syntax", "{\"adapters\": {,}}", {"cannot parse", "line 1"}},
+        BadConfig{"two_problems", config_with(R"({"a": {"plugin": "x"}, "b": {"plugin": "testing", "concurency": 2}})"),
+                  {"adapters.a.plugin", "adapters.b.concurency", "2 problems found"}}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(CheckCommand, MissingFileIsAProblemNotACrash) {
+  ProcessResult r = coregate({"check", "--config", "/nonexistent/gw.json"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("cannot open the config file"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace coregate::testing
