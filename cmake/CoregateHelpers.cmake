@@ -33,8 +33,13 @@ function(coregate_plugin name)
     C_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON)
   target_link_libraries(${target} PRIVATE coregate_sdk ${ARG_LIBS})
-  # Keep the plugin's own copies of the C++ runtime symbols it uses from leaking into the host.
-  target_link_options(${target} PRIVATE -Wl,--exclude-libs,ALL -Wl,-z,defs)
+  # Keep the plugin's own copies of the C++ runtime symbols it uses from leaking into the host, and
+  # make an unresolved symbol fail the plugin's link rather than the gateway's dlopen. Not under the
+  # sanitizers: their runtime lives in the executable, so a plugin legitimately leaves it unresolved.
+  target_link_options(${target} PRIVATE -Wl,--exclude-libs,ALL)
+  if(NOT COREGATE_SANITIZE)
+    target_link_options(${target} PRIVATE -Wl,-z,defs)
+  endif()
   coregate_warnings(${target})
 endfunction()
 
@@ -63,7 +68,12 @@ endfunction()
 # registered with CTest (label "fuzz"); tools/test.sh runs it, docs say how to run it long.
 function(coregate_fuzzer name)
   cmake_parse_arguments(ARG "" "CORPUS" "SOURCES;LIBS" ${ARGN})
+  # Without COREGATE_BUILD_FUZZ the target still exists (so target_* calls after this work) but is
+  # never built or run.
   if(NOT COREGATE_BUILD_FUZZ)
+    add_executable(${name} EXCLUDE_FROM_ALL ${ARG_SOURCES})
+    target_link_libraries(${name} PRIVATE ${ARG_LIBS})
+    target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})
     return()
   endif()
   add_executable(${name} ${ARG_SOURCES})
@@ -84,10 +94,12 @@ endfunction()
 # A benchmark program (prints its figures; never a pass/fail test).
 function(coregate_bench name)
   cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
+  # Without COREGATE_BUILD_BENCH the target exists but is left out of the default build.
+  set(exclude "")
   if(NOT COREGATE_BUILD_BENCH)
-    return()
+    set(exclude EXCLUDE_FROM_ALL)
   endif()
-  add_executable(${name} ${ARG_SOURCES})
+  add_executable(${name} ${exclude} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_LIBS})
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}/bench")

@@ -2,6 +2,7 @@
 # Installs every system dependency Coregate needs to build, test and run, by Debian package name.
 # Idempotent: when everything is present it returns in about a second without touching apt.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 packages=(
   # toolchain
@@ -21,10 +22,10 @@ for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
   export DEBIAN_FRONTEND=noninteractive
   # Boost 1.74 -dev packages conflict with 1.81; remove them if an image carries them.
   old=$(dpkg-query -W -f='${Package} ${Status}\n' 'libboost*1.74-dev' 2>/dev/null | awk '/install ok installed/{print $1}' || true)
@@ -35,5 +36,19 @@ else
   echo "setup: all system packages present"
 fi
 
-# Postgres ships its binaries outside PATH; tests find them through pg_config --bindir or this path.
-command -v node >/dev/null || echo "setup: warning: node not found; npm test peers will be skipped"
+# Test peers from npm (pinned by tests/peers/package-lock.json). Reinstalled only when the lockfile
+# changes, so a second run costs nothing.
+peers=tests/peers
+if [ -f "$peers/package-lock.json" ]; then
+  if ! command -v npm >/dev/null; then
+    echo "setup: npm not found; installing nodejs from Debian"
+    $sudo apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  fi
+  stamp="$peers/node_modules/.coregate-lock-sha256"
+  want=$(sha256sum "$peers/package-lock.json" | cut -d' ' -f1)
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    echo "setup: installing npm test peers ($peers)"
+    npm ci --prefix "$peers" --no-audit --no-fund --loglevel=error >/dev/null
+    echo "$want" >"$stamp"
+  fi
+fi

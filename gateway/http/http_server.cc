@@ -17,6 +17,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <condition_variable>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -69,40 +70,58 @@ class Session : public std::enable_shared_from_this<Session> {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_header(); });
   }
 
-  // From any thread: close now if waiting for a request, else close after the current answer.
+  // From any thread: close now if idle; else stop reading, answer what was received (the last
+  // answer carries Connection: close), then close.
   void begin_shutdown() {
     net::post(stream_.get_executor(), [self = shared_from_this()] {
       self->shutting_down_ = true;
-      if (self->phase_ == Phase::reading) self->close();
+      if (self->pending_.empty() && !self->writing_) return self->close();
+      if (self->reading_) {
+        // Ends the pending read with EOF without disturbing a write in progress.
+        error_code ignored;
+        self->stream_.socket().shutdown(tcp::socket::shutdown_receive, ignored);
+      }
     });
   }
 
  private:
-  enum class Phase { reading, handling, writing, closed };
+  // One received request awaiting (or holding) its answer. Answers go out in request order
+  // (HTTP/1.1 pipelining), whatever order the handlers finish in.
+  struct Slot {
+    std::optional<Response> response;
+    unsigned version = 11;
+    bool keep_alive = true;
+  };
+
+  bool may_read() const {
+    return !closed_ && !reading_ && !read_closed_ && !shutting_down_ && !force_close_ &&
+           pending_.size() < shared_.options.max_pipeline;
+  }
 
   void read_header() {
-    if (shutting_down_) return close();
-    phase_ = Phase::reading;
+    if (!may_read()) return;
+    reading_ = true;
     parser_.emplace();
     parser_->header_limit(shared_.options.header_limit);
     parser_->body_limit(shared_.options.body_limit);
-    stream_.expires_after(shared_.options.idle_timeout);
+    if (pending_.empty() && !writing_) stream_.expires_after(shared_.options.idle_timeout);
     bhttp::async_read_header(stream_, buffer_, *parser_,
-                             [self = shared_from_this()](error_code ec, size_t) {
-                               self->on_header(ec);
-                             });
+                             [self = shared_from_this()](error_code ec, size_t) { self->on_header(ec); });
   }
 
   void on_header(error_code ec) {
     if (ec) return on_read_error(ec);
     const auto expect = parser_->get()[bhttp::field::expect];
-    if (beast::iequals(expect, "100-continue") && !parser_->is_done()) {
+    if (beast::iequals(expect, "100-continue") && !parser_->is_done() && !writing_) {
       // Clients such as curl wait for this before sending bodies over 1 KiB.
       continue_.emplace(bhttp::status::continue_, parser_->get().version());
+      writing_ = true;
       stream_.expires_after(shared_.options.read_timeout);
       bhttp::async_write(stream_, *continue_, [self = shared_from_this()](error_code wec, size_t) {
+        self->writing_ = false;
         if (wec) return self->close();
         self->read_body();
+        self->maybe_write();
       });
       return;
     }
@@ -110,71 +129,109 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void read_body() {
-    stream_.expires_after(shared_.options.read_timeout);
+    if (pending_.empty() && !writing_) stream_.expires_after(shared_.options.read_timeout);
     bhttp::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](error_code ec, size_t) {
       if (ec) return self->on_read_error(ec);
-      self->handle();
+      self->reading_ = false;
+      self->dispatch();
     });
   }
 
   void on_read_error(error_code ec) {
+    reading_ = false;
+    read_closed_ = true;
     if (ec == bhttp::error::body_limit) {
       return reject(Status::payload_too_large, "body-too-large", "Payload Too Large",
-                    "The request body exceeds the limit of " +
-                        std::to_string(shared_.options.body_limit) + " bytes.");
+                    "The request body exceeds the limit of " + std::to_string(shared_.options.body_limit) +
+                        " bytes.");
     }
     if (ec == bhttp::error::header_limit) {
-      return reject(Status::request_header_fields_too_large, "headers-too-large",
-                    "Request Header Fields Too Large",
+      return reject(Status::request_header_fields_too_large, "headers-too-large", "Request Header Fields Too Large",
                     "The request line and headers exceed the limit of " +
                         std::to_string(shared_.options.header_limit) + " bytes.");
+    }
+    if (ec == bhttp::error::bad_value || ec == bhttp::error::bad_line_ending) {
+      return reject(Status::bad_request, "malformed-http", "Bad Request",
+                    "A header line holds a character HTTP does not allow there (a control character, or a "
+                    "CR or LF that is not part of a CRLF line end).");
     }
     if (ec.category() == make_error_code(bhttp::error::bad_target).category() && ec != bhttp::error::end_of_stream &&
         ec != bhttp::error::partial_message && ec != bhttp::error::need_more) {
       return reject(Status::bad_request, "malformed-http", "Bad Request",
                     "The request is not valid HTTP/1.1: " + ec.message() + ".");
     }
-    close();  // end of stream, timeout, reset, shutdown: nothing useful to answer
+    // End of stream, timeout, reset, shutdown: answer what was received, then close.
+    if (pending_.empty() && !writing_) close();
   }
 
-  // Answers a request that could not be read completely, then closes.
+  // Answers a request that could not be read completely (after the answers before it), then closes.
   void reject(Status status, std::string_view slug, std::string_view title, std::string detail) {
     force_close_ = true;
-    write(problem_response(status, slug, title, detail));
+    pending_.push_back(Slot{problem_response(status, slug, title, detail), 11, false});
+    maybe_write();
   }
 
-  void handle() {
-    phase_ = Phase::handling;
-    stream_.expires_never();
+  void dispatch() {
     Request message = parser_->release();
-    version_ = message.version();
-    keep_alive_ = message.keep_alive();
+    Slot slot;
+    slot.version = message.version();
+    slot.keep_alive = message.keep_alive();
+    if (!slot.keep_alive) read_closed_ = true;
+    pending_.push_back(std::move(slot));
+    const uint64_t sequence = next_sequence_++;
     auto self = shared_from_this();
     auto guard = net::make_work_guard(shared_.io);
-    Responder responder([self, guard](Response&& response) mutable {
-      net::post(self->stream_.get_executor(),
-                [self, response = std::move(response)]() mutable { self->write(std::move(response)); });
+    Responder responder([self, guard, sequence](Response&& response) mutable {
+      net::post(self->stream_.get_executor(), [self, sequence, response = std::move(response)]() mutable {
+        self->deliver(sequence, std::move(response));
+      });
       guard.reset();
     });
     shared_.router->dispatch(std::move(message), std::move(responder));
+    read_header();  // pipelining: the next request may already be on its way
   }
 
-  void write(Response&& response) {
-    if (phase_ == Phase::closed) return;
-    phase_ = Phase::writing;
-    const bool close_after = force_close_ || shutting_down_ || !keep_alive_;
-    response.version(version_);
-    response.keep_alive(!close_after);
+  void deliver(uint64_t sequence, Response&& response) {
+    if (closed_) return;
+    const uint64_t index = sequence - first_sequence_;
+    if (index >= pending_.size()) return;
+    pending_[index].response.emplace(std::move(response));
+    maybe_write();
+  }
+
+  void maybe_write() {
+    if (closed_ || writing_ || pending_.empty() || !pending_.front().response) return;
+    Slot& slot = pending_.front();
+    const bool last_one = pending_.size() == 1 && (shutting_down_ || read_closed_);
+    const bool close_after = force_close_ ? pending_.size() == 1 : (!slot.keep_alive || (last_one && shutting_down_));
+    Response& response = *slot.response;
+    response.version(slot.version);
+    response.keep_alive(!close_after && !(force_close_ && pending_.size() == 1));
     response.set(bhttp::field::server, "coregate");
     response.prepare_payload();
     out_.emplace(std::move(response));
+    writing_ = true;
     stream_.expires_after(shared_.options.read_timeout);
     bhttp::async_write(stream_, *out_, [self = shared_from_this(), close_after](error_code ec, size_t) {
-      self->out_.reset();
-      if (ec) return self->close();
-      if (close_after) return self->linger_close();
-      self->read_header();
+      self->on_write(ec, close_after);
     });
+  }
+
+  void on_write(error_code ec, bool close_after) {
+    writing_ = false;
+    out_.reset();
+    pending_.pop_front();
+    ++first_sequence_;
+    if (ec) return close();
+    if (close_after) return force_close_ ? linger_close() : close();
+    if (pending_.empty()) {
+      if (read_closed_ || shutting_down_) return close();
+      if (!reading_) return read_header();
+      stream_.expires_after(shared_.options.idle_timeout);  // back to waiting for the client
+      return;
+    }
+    read_header();
+    maybe_write();
   }
 
   // Half-close and drain what the client still sends (e.g. the rest of a rejected body) so the
@@ -186,7 +243,6 @@ class Session : public std::enable_shared_from_this<Session> {
       stream_.expires_after(std::chrono::seconds(2));  // total bound, not per read
       drain_.resize(16 * 1024);
     }
-    phase_ = Phase::writing;
     stream_.async_read_some(net::buffer(drain_), [self = shared_from_this()](error_code ec, size_t) {
       if (ec) return self->close();
       self->linger_close();
@@ -194,8 +250,9 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void close() {
-    if (phase_ == Phase::closed) return;
-    phase_ = Phase::closed;
+    if (closed_) return;
+    closed_ = true;
+    pending_.clear();
     error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
     stream_.close();
@@ -207,12 +264,16 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::optional<bhttp::response<bhttp::empty_body>> continue_;
   std::optional<Response> out_;
+  std::deque<Slot> pending_;
+  uint64_t first_sequence_ = 0;  // sequence of pending_.front()
+  uint64_t next_sequence_ = 0;
   std::vector<char> drain_;
-  Phase phase_ = Phase::reading;
-  unsigned version_ = 11;
-  bool keep_alive_ = true;
-  bool force_close_ = false;
+  bool reading_ = false;
+  bool writing_ = false;
+  bool read_closed_ = false;  // no more requests will be read (EOF, Connection: close, error)
+  bool force_close_ = false;  // a rejected request: close after answering it
   bool shutting_down_ = false;
+  bool closed_ = false;
 };
 
 }  // namespace

@@ -22,6 +22,9 @@ struct HttpServerOptions {
   std::chrono::milliseconds idle_timeout{std::chrono::seconds(60)};  // keep-alive wait for headers
   std::chrono::milliseconds read_timeout{std::chrono::seconds(30)};  // to receive a body / send a reply
   std::chrono::milliseconds drain_timeout{std::chrono::seconds(10)}; // graceful shutdown bound
+  // HTTP/1.1 pipelining: requests read ahead per connection while earlier ones are being answered
+  // (answers always go out in request order). 1 disables pipelining.
+  size_t max_pipeline = 16;
 };
 
 class HttpServer {

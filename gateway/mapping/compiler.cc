@@ -279,6 +279,17 @@ class PlanCompiler {
     }
     if (!problems_.empty()) throw MappingLoadError(std::move(problems_.problems()));
 
+    std::uint32_t hints = 0;
+    auto assign_hints = [&](JsonPath& path) {
+      path.set_hint_offset(hints);
+      hints += static_cast<std::uint32_t>(path.segments().size());
+    };
+    for (Step& step : plan->steps) {
+      for (JsonPath& p : step.canonical) assign_hints(p);
+      for (JsonPath& p : step.system) assign_hints(p);
+      if (step.when) assign_hints(step.when->path);
+    }
+    plan->hint_count = hints;
     std::set<std::string> to_system_top, to_canonical_top;
     for (const Step& step : plan->steps) {
       if (step.to_system) {
@@ -399,8 +410,8 @@ class PlanCompiler {
       step.to_canonical = !step.to_system;
       if (many_canonical || many_system) r.problem(at, "a constant is written to one path");
     } else {
-      if (step.canonical.empty()) r.problem(at, "missing required key 'canonical'");
-      if (step.system.empty()) r.problem(at, "missing required key 'system'");
+      if (!rule->contains("canonical")) r.problem(at, "missing required key 'canonical'");
+      if (!rule->contains("system")) r.problem(at, "missing required key 'system'");
     }
 
     if (operation == "concat") {

@@ -66,24 +66,93 @@ bool parse_int64(std::string_view text, std::int64_t& out) {
   return ec == std::errc() && end == text.data() + text.size();
 }
 
+// What an operation produced, before it is stored in the output. Text points into the input
+// record, the plan, or a per-thread scratch buffer, so nothing is copied until the one
+// construction inside the output object.
+struct Produced {
+  enum class Kind : std::uint8_t { text, integer, unsigned_integer, boolean, value };
+  Kind kind = Kind::value;
+  std::string_view text;
+  std::int64_t integer = 0;
+  std::uint64_t unsigned_integer = 0;
+  bool boolean = false;
+  const json::value* value = nullptr;
+
+  static Produced of_text(std::string_view t) {
+    Produced p;
+    p.kind = Kind::text;
+    p.text = t;
+    return p;
+  }
+  static Produced of_integer(std::int64_t n) {
+    Produced p;
+    p.kind = Kind::integer;
+    p.integer = n;
+    return p;
+  }
+  static Produced of_boolean(bool b) {
+    Produced p;
+    p.kind = Kind::boolean;
+    p.boolean = b;
+    return p;
+  }
+  // A string value becomes text so fixed-width and charset rules see it.
+  static Produced of_value(const json::value& v) {
+    if (v.is_string()) return of_text(v.get_string());
+    if (v.is_int64()) return of_integer(v.get_int64());
+    Produced p;
+    if (v.is_uint64()) {
+      p.kind = Kind::unsigned_integer;
+      p.unsigned_integer = v.get_uint64();
+      return p;
+    }
+    p.kind = Kind::value;
+    p.value = &v;
+    return p;
+  }
+};
+
+// Per-thread buffers reused across records: apply() allocates for text only when a value
+// outgrows every earlier one on this thread.
+struct Scratch {
+  std::string operation;  // text an operation built (decimal, date, cast, concat)
+  std::string fitted;     // the same after fixed-width padding
+};
+Scratch& thread_scratch() {
+  thread_local Scratch scratch;
+  return scratch;
+}
+
+// Per-thread member-position hints for the plan this thread ran last. Keyed by the plan's
+// address; a stale entry is harmless because every hint is verified before use.
+std::uint32_t* thread_hints(const Plan& plan) {
+  thread_local const Plan* owner = nullptr;
+  thread_local std::vector<std::uint32_t> hints;
+  if (owner != &plan || hints.size() < plan.hint_count) {
+    owner = &plan;
+    hints.assign(plan.hint_count, 0);
+  }
+  return hints.data();
+}
+
 class Run {
  public:
-  Run(const json::value& input, Direction direction, const json::storage_ptr& storage,
-      MapResult& result)
+  Run(const json::value& input, Direction direction, MapResult& result, std::uint32_t* hints)
       : input_(input),
+        hints_(hints),
         to_system_(direction == Direction::to_system),
-        storage_(storage),
         result_(result),
-        output_(result.output.get_object()) {}
+        output_(result.output.get_object()),
+        scratch_(thread_scratch()) {}
 
   void step(const Step& s) {
     step_ = &s;
     input_path_ = nullptr;
+    if (s.when && !condition_holds(*s.when)) return;
     if (s.operation == Operation::constant) {
-      emit(s, output_paths().front(), json::value(s.constant, storage_));
+      emit(s, output_paths().front(), Produced::of_value(s.constant));
       return;
     }
-    if (s.when && !condition_holds(*s.when)) return;
     if (s.operation == Operation::join) {
       const bool joining = to_system_ ? s.canonical.size() > 1 : s.system.size() > 1;
       joining ? join(s) : split(s);
@@ -91,29 +160,29 @@ class Run {
     }
     const JsonPath& in = input_paths().front();
     input_path_ = &in;
-    const json::value* value = in.find(input_);
+    const json::value* value = in.find(input_, hints_);
     if (value && value->is_null()) value = nullptr;
 
     // Reading from the system: strip fixed-width padding, and recognise "no value" sentinels.
-    json::value trimmed;
-    if (value && !to_system_ && value->is_string()) {
-      std::string_view text = value->get_string();
-      std::string_view stripped = s.text ? trim_padding(text, *s.text) : text;
-      if (s.absent_as && (stripped == *s.absent_as ||
-                          (s.text && stripped == trim_padding(*s.absent_as, *s.text)))) {
-        value = nullptr;
-      } else if (stripped.size() != text.size()) {
-        trimmed = json::string(stripped, storage_);
-        value = &trimmed;
+    std::string_view text;
+    if (value && value->is_string()) {
+      text = value->get_string();
+      if (!to_system_) {
+        std::string_view stripped = s.text ? trim_padding(text, *s.text) : text;
+        if (s.absent_as && (stripped == *s.absent_as ||
+                            (s.text && stripped == trim_padding(*s.absent_as, *s.text)))) {
+          value = nullptr;
+        }
+        text = stripped;
       }
     }
     if (!value) {
       missing(s, in);
       return;
     }
-    json::value out;
-    if (!convert(s, *value, out)) return;
-    emit(s, output_paths().front(), std::move(out));
+    Produced out;
+    if (!convert(s, *value, text, out)) return;
+    emit(s, output_paths().front(), out);
   }
 
  private:
@@ -134,8 +203,8 @@ class Run {
                                       std::move(message)});
   }
 
-  bool condition_holds(const detail::Condition& c) const {
-    const json::value* v = c.path.find(input_);
+  bool condition_holds(const detail::Condition& c) {
+    const json::value* v = c.path.find(input_, hints_);
     if (v && v->is_null()) v = nullptr;
     auto in_set = [&] {
       for (const auto& candidate : c.values) {
@@ -163,15 +232,15 @@ class Run {
   void missing(const Step& s, const JsonPath& in) {
     if (to_system_) {
       if (s.default_system) {
-        emit(s, output_paths().front(), json::value(*s.default_system, storage_));
+        emit(s, output_paths().front(), Produced::of_value(*s.default_system));
         return;
       }
       if (s.absent_as) {
-        emit(s, output_paths().front(), json::string(*s.absent_as, storage_));
+        emit(s, output_paths().front(), Produced::of_text(*s.absent_as));
         return;
       }
     } else if (s.default_canonical) {
-      emit(s, output_paths().front(), json::value(*s.default_canonical, storage_));
+      emit(s, output_paths().front(), Produced::of_value(*s.default_canonical));
       return;
     }
     if (s.optional || (!to_system_ && s.absent_as)) return;
@@ -183,20 +252,22 @@ class Run {
   }
 
   // ---- operations -------------------------------------------------------------------------
+  // `text` is the input's text (padding already trimmed when reading a system record); it is
+  // meaningful only when `in` is a string.
 
-  bool convert(const Step& s, const json::value& in, json::value& out) {
+  bool convert(const Step& s, const json::value& in, std::string_view text, Produced& out) {
     switch (s.operation) {
       case Operation::copy:
-        out = json::value(in, storage_);
+        out = in.is_string() ? Produced::of_text(text) : Produced::of_value(in);
         return true;
       case Operation::cast:
-        return cast(s, in, out);
+        return cast(s, in, text, out);
       case Operation::decimal:
-        return decimal(s, in, out);
+        return decimal(s, in, text, out);
       case Operation::date:
-        return date(s, in, out);
+        return date(s, in, text, out);
       case Operation::codes:
-        return codes(s, in, out);
+        return codes(s, in, text, out);
       case Operation::join:
       case Operation::constant:
         break;
@@ -204,7 +275,15 @@ class Run {
     return false;
   }
 
-  bool cast(const Step& s, const json::value& in, json::value& out) {
+  std::string_view integer_text(const json::value& in) {
+    char buffer[24];
+    auto [end, ec] = in.is_int64() ? std::to_chars(buffer, buffer + sizeof buffer, in.get_int64())
+                                   : std::to_chars(buffer, buffer + sizeof buffer, in.get_uint64());
+    scratch_.operation.assign(buffer, static_cast<std::size_t>(end - buffer));
+    return scratch_.operation;
+  }
+
+  bool cast(const Step& s, const json::value& in, std::string_view text, Produced& out) {
     const ScalarType from = to_system_ ? s.cast_canonical : s.cast_system;
     const ScalarType to = to_system_ ? s.cast_system : s.cast_canonical;
     static constexpr std::string_view kNames[] = {"string", "integer", "boolean"};
@@ -217,23 +296,22 @@ class Run {
       return false;
     }
     if (from == to) {
-      out = json::value(in, storage_);
+      out = in.is_string() ? Produced::of_text(text) : Produced::of_value(in);
       return true;
     }
     switch (from) {
       case ScalarType::string: {
-        std::string_view text = in.get_string();
         if (to == ScalarType::integer) {
           std::int64_t n;
           if (!parse_int64(text, n)) {
             fail(MapErrorCode::invalid_number, quote(text) + " is not a whole number");
             return false;
           }
-          out = n;
+          out = Produced::of_integer(n);
           return true;
         }
         if (text == "true" || text == "false") {
-          out = text == "true";
+          out = Produced::of_boolean(text == "true");
           return true;
         }
         fail(MapErrorCode::wrong_type, quote(text) + " is not 'true' or 'false'");
@@ -241,12 +319,7 @@ class Run {
       }
       case ScalarType::integer: {
         if (to == ScalarType::string) {
-          char buffer[24];
-          auto [end, ec] = in.is_int64()
-                               ? std::to_chars(buffer, buffer + sizeof buffer, in.get_int64())
-                               : std::to_chars(buffer, buffer + sizeof buffer, in.get_uint64());
-          out = json::string(std::string_view(buffer, static_cast<std::size_t>(end - buffer)),
-                             storage_);
+          out = Produced::of_text(integer_text(in));
           return true;
         }
         const bool one = in.is_int64() ? in.get_int64() == 1 : in.get_uint64() == 1;
@@ -255,21 +328,19 @@ class Run {
           fail(MapErrorCode::wrong_type, show(in) + " is not 0 or 1");
           return false;
         }
-        out = one;
+        out = Produced::of_boolean(one);
         return true;
       }
       case ScalarType::boolean:
-        if (to == ScalarType::string) {
-          out = json::string(in.get_bool() ? "true" : "false", storage_);
-        } else {
-          out = std::int64_t{in.get_bool() ? 1 : 0};
-        }
+        out = to == ScalarType::string ? Produced::of_text(in.get_bool() ? "true" : "false")
+                                       : Produced::of_integer(in.get_bool() ? 1 : 0);
         return true;
     }
     return false;
   }
 
-  bool read_decimal(const json::value& in, DecimalForm form, int scale, dec::Decimal& out) {
+  bool read_decimal(const json::value& in, std::string_view text, DecimalForm form, int scale,
+                    dec::Decimal& out) {
     if (in.is_double()) {
       fail(MapErrorCode::invalid_number,
            "binary floating-point number " + show(in) +
@@ -277,7 +348,6 @@ class Run {
       return false;
     }
     if (in.is_string()) {
-      std::string_view text = in.get_string();
       if (form == DecimalForm::minor_units) {
         std::int64_t units;
         if (!parse_int64(text, units)) {
@@ -300,8 +370,7 @@ class Run {
       dec::Decimal value = in.is_int64() ? dec::Decimal::from_integer(in.get_int64())
                                          : dec::Decimal::from_unsigned(in.get_uint64()).value;
       if (form == DecimalForm::minor_units) {
-        auto scaled = dec::Decimal::from_coefficient(value.coefficient(), scale);
-        value = scaled.value;
+        value = dec::Decimal::from_coefficient(value.coefficient(), scale).value;
       }
       out = value;
       return true;
@@ -310,11 +379,11 @@ class Run {
     return false;
   }
 
-  bool write_decimal(const dec::Decimal& value, DecimalForm form, json::value& out) {
+  bool write_decimal(const dec::Decimal& value, DecimalForm form, Produced& out) {
     if (form == DecimalForm::string) {
-      std::string text;  // fits the small-string buffer for everyday amounts
-      value.append_to(text);
-      out = json::string(text, storage_);
+      scratch_.operation.clear();
+      value.append_to(scratch_.operation);
+      out = Produced::of_text(scratch_.operation);
       return true;
     }
     // integer (scale 0) and minor units both carry the coefficient at the current scale.
@@ -325,16 +394,16 @@ class Run {
                (form == DecimalForm::minor_units ? " of minor units" : ""));
       return false;
     }
-    out = units.value;
+    out = Produced::of_integer(units.value);
     return true;
   }
 
-  bool decimal(const Step& s, const json::value& in, json::value& out) {
+  bool decimal(const Step& s, const json::value& in, std::string_view text, Produced& out) {
     const detail::DecimalRule& d = s.decimal;
     const int canonical_scale = d.canonical_scale >= 0 ? d.canonical_scale : d.scale;
     dec::Decimal value;
     if (to_system_) {
-      if (!read_decimal(in, d.canonical_form, canonical_scale, value)) return false;
+      if (!read_decimal(in, text, d.canonical_form, canonical_scale, value)) return false;
       auto scaled = value.rescale(d.scale, d.rounding);
       if (!scaled) {
         if (scaled.error == dec::Errc::inexact) {
@@ -367,7 +436,7 @@ class Run {
       }
       return write_decimal(scaled.value, d.system_form, out);
     }
-    if (!read_decimal(in, d.system_form, d.scale, value)) return false;
+    if (!read_decimal(in, text, d.system_form, d.scale, value)) return false;
     if (value.integer_digits() > d.precision - d.scale) {
       fail(MapErrorCode::decimal_overflow,
            value.to_string() + " has more integer digits than the system field's precision " +
@@ -385,13 +454,12 @@ class Run {
     return write_decimal(scaled.value, d.canonical_form, out);
   }
 
-  bool date(const Step& s, const json::value& in, json::value& out) {
+  bool date(const Step& s, const json::value& in, std::string_view text, Produced& out) {
     const DateFormat from = to_system_ ? s.date.canonical : s.date.system;
     const DateFormat to = to_system_ ? s.date.system : s.date.canonical;
     char digits[24];
-    std::string_view text;
     if (in.is_string()) {
-      text = in.get_string();
+      // `text` already set
     } else if ((in.is_int64() || in.is_uint64()) && digit_width(from) > 0) {
       // A numeric column drops leading zeros: 0010101 (CCYYDDD) arrives as 10101.
       const int width = digit_width(from);
@@ -413,34 +481,35 @@ class Run {
     }
     Timestamp moment;
     DateProblem problem;
-    std::string formatted;
     if (!parse_date(text, from, s.date.pivot_year, moment, problem) ||
-        !format_date(moment, to, s.date.pivot_year, formatted, problem)) {
+        !format_date(moment, to, s.date.pivot_year, scratch_.operation, problem)) {
       fail(problem.code, problem.message);
       return false;
     }
     if (to_system_ && s.date.system_as_integer) {
       std::int64_t n = 0;
-      (void)parse_int64(formatted, n);  // all digits by construction
-      out = n;
+      (void)parse_int64(scratch_.operation, n);  // all digits by construction
+      out = Produced::of_integer(n);
     } else {
-      out = json::string(formatted, storage_);
+      out = Produced::of_text(scratch_.operation);
     }
     return true;
   }
 
-  bool codes(const Step& s, const json::value& in, json::value& out) {
+  bool codes(const Step& s, const json::value& in, std::string_view text, Produced& out) {
     const auto& from = to_system_ ? s.codes.canonical_codes : s.codes.system_codes;
     const auto& to = to_system_ ? s.codes.system_codes : s.codes.canonical_codes;
     for (std::size_t i = 0; i < from.size(); ++i) {
-      if (from[i] == in) {
-        out = json::value(to[i], storage_);
+      const bool same =
+          in.is_string() ? (from[i].is_string() && from[i].get_string() == text) : from[i] == in;
+      if (same) {
+        out = Produced::of_value(to[i]);
         return true;
       }
     }
     const auto& fallback = to_system_ ? s.codes.default_system : s.codes.default_canonical;
     if (fallback) {
-      out = json::value(*fallback, storage_);
+      out = Produced::of_value(*fallback);
       return true;
     }
     std::string known;
@@ -449,8 +518,9 @@ class Run {
     }
     if (from.size() > 12) known += ", ...";
     fail(MapErrorCode::unknown_code,
-         "unknown " + std::string(to_system_ ? "canonical" : "system") + " code " + show(in) +
-             " (known: " + known + "; add it to the table or give a \"" +
+         "unknown " + std::string(to_system_ ? "canonical" : "system") + " code " +
+             (in.is_string() ? quote(text) : show(in)) + " (known: " + known +
+             "; add it to the table or give a \"" +
              (to_system_ ? "default_system" : "default_canonical") + "\")");
     return false;
   }
@@ -459,12 +529,13 @@ class Run {
   void join(const Step& s) {
     const auto& inputs = input_paths();
     const bool reversible = s.to_system && s.to_canonical;
-    std::string joined;
+    std::string& joined = scratch_.operation;
+    joined.clear();
     std::string piece;
     std::size_t present = 0;
     bool ok = true;
     for (std::size_t i = 0; i < inputs.size(); ++i) {
-      const json::value* v = inputs[i].find(input_);
+      const json::value* v = inputs[i].find(input_, hints_);
       std::string_view text;
       char digits[24];
       if (v && v->is_string()) {
@@ -480,8 +551,7 @@ class Run {
       } else if (!s.optional) {
         fail(MapErrorCode::missing_source,
              "required value " + inputs[i].text() +
-                 " is missing (mark the rule \"optional\" "
-                 "to treat it as empty)",
+                 " is missing (mark the rule \"optional\" to treat it as empty)",
              &inputs[i]);
         ok = false;
         continue;
@@ -514,14 +584,14 @@ class Run {
       }
     }
     if (!ok || present == 0) return;  // all parts absent: an optional rule writes nothing
-    emit(s, output_paths().front(), json::string(joined, storage_));
+    emit(s, output_paths().front(), Produced::of_text(joined));
   }
 
   // One input string → many outputs.
   void split(const Step& s) {
     const JsonPath& in = input_paths().front();
     input_path_ = &in;
-    const json::value* v = in.find(input_);
+    const json::value* v = in.find(input_, hints_);
     if (!v || v->is_null()) {
       if (!s.optional) {
         fail(MapErrorCode::missing_source, "required value " + in.text() + " is missing", &in);
@@ -576,53 +646,76 @@ class Run {
     }
     for (std::size_t i = 0; i < outputs.size(); ++i) {
       if (parts[i].empty() && s.optional) continue;
-      emit(s, outputs[i], json::string(parts[i], storage_));
+      emit(s, outputs[i], Produced::of_text(parts[i]));
     }
   }
 
   // ---- output -----------------------------------------------------------------------------
 
-  void emit(const Step& s, const JsonPath& path, json::value&& value) {
+  void emit(const Step& s, const JsonPath& path, Produced value) {
     if (to_system_ && (s.text || s.charset != Charset::utf8 || s.max_length != 0) &&
         !system_text(s, value)) {
       return;
     }
-    if (!path.assign(output_, std::move(value))) {
+    bool stored = false;
+    switch (value.kind) {
+      case Produced::Kind::text:
+        stored = path.assign(output_, json::string_view(value.text.data(), value.text.size()));
+        break;
+      case Produced::Kind::integer:
+        stored = path.assign(output_, value.integer);
+        break;
+      case Produced::Kind::unsigned_integer:
+        stored = path.assign(output_, value.unsigned_integer);
+        break;
+      case Produced::Kind::boolean:
+        stored = path.assign(output_, value.boolean);
+        break;
+      case Produced::Kind::value:
+        stored = path.assign(output_, *value.value);
+        break;
+    }
+    if (!stored) {
       fail(MapErrorCode::wrong_type,
            "cannot write " + path.text() + ": a value on its way is not an object");
     }
   }
 
   // Fixed width, layout length and character set for a value bound for the system.
-  bool system_text(const Step& s, json::value& value) {
-    if (s.text && (value.is_int64() || value.is_uint64())) {
+  bool system_text(const Step& s, Produced& value) {
+    if (s.text && value.kind == Produced::Kind::integer) {
       char buffer[24];
-      auto [end, ec] = value.is_int64()
-                           ? std::to_chars(buffer, buffer + sizeof buffer, value.get_int64())
-                           : std::to_chars(buffer, buffer + sizeof buffer, value.get_uint64());
-      value =
-          json::string(std::string_view(buffer, static_cast<std::size_t>(end - buffer)), storage_);
+      auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value.integer);
+      scratch_.operation.assign(buffer, static_cast<std::size_t>(end - buffer));
+      value = Produced::of_text(scratch_.operation);
+    } else if (s.text && value.kind == Produced::Kind::unsigned_integer) {
+      char buffer[24];
+      auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value.unsigned_integer);
+      scratch_.operation.assign(buffer, static_cast<std::size_t>(end - buffer));
+      value = Produced::of_text(scratch_.operation);
     }
-    if (!value.is_string()) {
+    if (value.kind != Produced::Kind::text) {
       if (s.text) {
         fail(MapErrorCode::wrong_type,
-             "fixed-width text needs a string or an integer, got " + std::string(kind_word(value)));
+             "fixed-width text needs a string or an integer, got " +
+                 std::string(value.kind == Produced::Kind::boolean ? "a boolean"
+                                                                   : kind_word(*value.value)));
         return false;
       }
       return true;
     }
+    std::string_view text = value.text;
     if (s.text) {
-      std::string_view text = value.get_string();
-      if (fit_to_width(text, *s.text, scratch_) == FitOutcome::too_long) {
+      if (fit_to_width(text, *s.text, scratch_.fitted) == FitOutcome::too_long) {
         fail(MapErrorCode::too_long,
              quote(text) + " is " + std::to_string(count_code_points(text)) +
                  " characters; the system field is " + std::to_string(s.text->width) +
                  " wide (set \"truncate\": true in \"text\" to cut it)");
         return false;
       }
-      value.get_string().assign(scratch_);
+      text = scratch_.fitted;
+      value.text = text;
     }
-    std::string_view text = value.get_string();
     if (s.max_length != 0 && count_code_points(text) > s.max_length) {
       fail(MapErrorCode::too_long, quote(text) + " is " + std::to_string(count_code_points(text)) +
                                        " characters; the layout's field holds " +
@@ -650,13 +743,13 @@ class Run {
   }
 
   const json::value& input_;
+  std::uint32_t* hints_;
   const bool to_system_;
-  const json::storage_ptr& storage_;
   MapResult& result_;
   json::object& output_;
+  Scratch& scratch_;
   const Step* step_ = nullptr;
   const JsonPath* input_path_ = nullptr;
-  std::string scratch_;
 };
 
 }  // namespace
@@ -675,7 +768,7 @@ MapResult CompiledMapping::apply(const json::value& input, Direction direction,
                  "the input record must be a JSON object, not " + std::string(kind_word(input))});
     return result;
   }
-  Run run(input, direction, storage, result);
+  Run run(input, direction, result, thread_hints(plan));
   for (const Step* step : to_system ? plan.to_system_steps : plan.to_canonical_steps) {
     run.step(*step);
   }

@@ -60,7 +60,37 @@ const boost::json::value* JsonPath::find(const boost::json::value& root) const {
   return current;
 }
 
-bool JsonPath::assign(boost::json::object& root, boost::json::value&& value) const {
+const boost::json::value* JsonPath::find(const boost::json::value& root,
+                                         std::uint32_t* hints) const {
+  const boost::json::value* current = &root;
+  std::uint32_t* hint = hints + hint_offset_;
+  for (const Segment& segment : parsed_) {
+    if (const auto* object = current->if_object()) {
+      const std::size_t guess = *hint;
+      if (guess < object->size()) {
+        const auto& member = object->begin()[guess];
+        if (member.key() == segment.key) {
+          current = &member.value();
+          ++hint;
+          continue;
+        }
+      }
+      auto it = object->find(segment.key);
+      if (it == object->end()) return nullptr;
+      *hint = static_cast<std::uint32_t>(it - object->begin());
+      current = &it->value();
+    } else if (const auto* array = current->if_array()) {
+      if (segment.index < 0 || static_cast<size_t>(segment.index) >= array->size()) return nullptr;
+      current = &(*array)[static_cast<size_t>(segment.index)];
+    } else {
+      return nullptr;
+    }
+    ++hint;
+  }
+  return current;
+}
+
+boost::json::object* JsonPath::parent_for_write(boost::json::object& root) const {
   boost::json::object* object = &root;
   for (size_t i = 0; i + 1 < parsed_.size(); ++i) {
     const std::string& key = parsed_[i].key;
@@ -68,11 +98,10 @@ bool JsonPath::assign(boost::json::object& root, boost::json::value&& value) con
     if (it == object->end()) {
       it = object->emplace(key, boost::json::object(root.storage())).first;
     }
-    if (!it->value().is_object()) return false;
+    if (!it->value().is_object()) return nullptr;
     object = &it->value().get_object();
   }
-  object->insert_or_assign(parsed_.back().key, std::move(value));
-  return true;
+  return object;
 }
 
 bool JsonPath::is_prefix_of(const JsonPath& other) const {

@@ -4,6 +4,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,9 +21,24 @@ class JsonPath {
   // The value at this path, or nullptr. Object members by name; array elements by index.
   const boost::json::value* find(const boost::json::value& root) const;
 
-  // Stores `value` at this path inside `root`, creating objects on the way. Returns false when a
-  // member on the way exists and is not an object (the compiler rules that out for its plans).
-  bool assign(boost::json::object& root, boost::json::value&& value) const;
+  // The same, first trying the member positions remembered in hints[hint_offset() + i] (records
+  // from one producer keep their key order, so a hit replaces a scan of the object with one
+  // comparison). Updates the hints. `hints` must have hint_offset() + segments().size() entries.
+  const boost::json::value* find(const boost::json::value& root, std::uint32_t* hints) const;
+  void set_hint_offset(std::uint32_t offset) { hint_offset_ = offset; }
+  std::uint32_t hint_offset() const { return hint_offset_; }
+
+  // Stores a value built from `arg` (anything boost::json::value constructs from: a string_view,
+  // an integer, a const value&) at this path inside `root`, creating objects on the way and using
+  // root's storage. Returns false when a member on the way exists and is not an object (the
+  // compiler rules that out for its plans).
+  template <typename T>
+  bool assign(boost::json::object& root, T&& arg) const {
+    boost::json::object* parent = parsed_.size() == 1 ? &root : parent_for_write(root);
+    if (!parent) return false;
+    parent->insert_or_assign(parsed_.back().key, std::forward<T>(arg));
+    return true;
+  }
 
   const std::string& text() const { return text_; }
   const std::vector<std::string>& segments() const { return segments_; }
@@ -30,10 +46,13 @@ class JsonPath {
   bool is_prefix_of(const JsonPath& other) const;
 
  private:
+  boost::json::object* parent_for_write(boost::json::object& root) const;
+
   struct Segment {
     std::string key;
     long index = -1;  // the key read as an array index; -1 when it is not one
   };
+  std::uint32_t hint_offset_ = 0;
   std::string text_;
   std::vector<std::string> segments_;
   std::vector<Segment> parsed_;

@@ -8,6 +8,7 @@
 #include "coregate/codecs/copybook/parser.h"
 #endif
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -93,8 +94,17 @@ std::string code_page_problem(std::string_view text, const std::string& code_pag
 void check_against_layout(const MappingHeader& header, std::vector<Step>& steps,
                           const std::vector<RuleSource>& sources, ProblemList& problems) {
   if (header.layout_copybook.empty()) return;
+  // A layout is a small regular file; refusing anything else keeps a typo like /dev/zero from
+  // hanging `coregate check`.
+  std::error_code ec;
+  const bool regular = std::filesystem::is_regular_file(header.layout_copybook, ec);
+  if (regular && std::filesystem::file_size(header.layout_copybook, ec) > (16u << 20)) {
+    problems.add(-1, "", "/system/layout/copybook",
+                 "copybook '" + header.layout_copybook + "' is larger than 16 MiB");
+    return;
+  }
   std::ifstream in(header.layout_copybook, std::ios::binary);
-  if (!in) {
+  if (!regular || !in) {
     problems.add(-1, "", "/system/layout/copybook",
                  "cannot read copybook '" + header.layout_copybook + "'");
     return;

@@ -113,6 +113,7 @@ struct Plan {
   std::vector<const Step*> to_canonical_steps;
   std::size_t to_system_top_level = 0;  // distinct top-level output members (reserve)
   std::size_t to_canonical_top_level = 0;
+  std::uint32_t hint_count = 0;  // member-position hints for input look-ups (JsonPath::find)
 };
 
 }  // namespace coregate::mapping::detail

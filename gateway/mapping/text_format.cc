@@ -1,5 +1,6 @@
 #include "gateway/mapping/text_format.h"
 
+#include <array>
 #include <cstdio>
 
 namespace coregate::mapping {
@@ -102,6 +103,24 @@ std::string_view trim_padding(std::string_view text, const TextLayout& layout) {
 std::optional<UnrepresentableCharacter> find_unrepresentable(std::string_view utf8,
                                                              Charset charset) {
   if (charset == Charset::utf8 || charset == Charset::code_page) return std::nullopt;
+  // Fast path: every byte is an allowed ASCII character (the normal case) — no decoding.
+  static const auto kAllowed = [] {
+    std::array<std::array<bool, 128>, 2> table{};
+    for (char32_t cp = 0x20; cp < 0x7F; ++cp) {
+      table[0][cp] = true;
+      table[1][cp] = is_ebcdic_invariant(cp);
+    }
+    return table;
+  }();
+  const auto& allowed = kAllowed[charset == Charset::ascii ? 0 : 1];
+  bool all_allowed = true;
+  for (unsigned char byte : utf8) {
+    if (byte >= 0x80 || !allowed[byte]) {
+      all_allowed = false;
+      break;
+    }
+  }
+  if (all_allowed) return std::nullopt;
   std::size_t i = 0;
   for (std::size_t index = 0; i < utf8.size(); ++index) {
     const char32_t cp = decode(utf8, i);

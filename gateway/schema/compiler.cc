@@ -25,12 +25,26 @@ class NodeCompiler {
     for (const auto& member : schema) compile_keyword(member.key(), member.value());
     std::sort(node_.properties.begin(), node_.properties.end(),
               [](const NamedNode& a, const NamedNode& b) { return a.name < b.name; });
-    node_.has_string_checks = node_.min_length || node_.max_length || node_.pattern ||
-                              node_.format != Format::kNone;
+    // Required names that are also properties are checked with a bit mask filled while the
+    // members are walked anyway, instead of one instance lookup per name.
+    int next_bit = 0;
+    for (const auto& name : node_.required) {
+      int bit = -1;
+      for (auto& property : node_.properties) {
+        if (property.name == name && next_bit < 64) {
+          if (property.required_bit < 0) property.required_bit = next_bit++;
+          bit = property.required_bit;
+          break;
+        }
+      }
+      node_.required_bits.push_back(bit);
+    }
+    node_.has_string_checks =
+        node_.min_length || node_.max_length || node_.pattern || node_.format != Format::kNone;
     node_.has_number_checks = node_.minimum || node_.maximum || node_.exclusive_minimum ||
                               node_.exclusive_maximum || node_.multiple_of;
-    node_.has_array_checks = !node_.prefix_items.empty() || node_.items || node_.min_items ||
-                             node_.max_items;
+    node_.has_array_checks =
+        !node_.prefix_items.empty() || node_.items || node_.min_items || node_.max_items;
     node_.has_object_checks = !node_.properties.empty() || !node_.pattern_properties.empty() ||
                               node_.additional_properties || !node_.required.empty() ||
                               node_.min_properties || node_.max_properties ||

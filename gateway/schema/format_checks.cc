@@ -6,11 +6,15 @@ namespace coregate::schema::detail {
 
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 bool is_hex(char c) {
   return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_alpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 
 // Reads exactly n ASCII digits at text[pos]; -1 when they are not there.
 int read_digits(std::string_view text, std::size_t pos, std::size_t n) {
@@ -24,7 +28,9 @@ int read_digits(std::string_view text, std::size_t pos, std::size_t n) {
   return value;
 }
 
-bool is_leap_year(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+bool is_leap_year(int year) {
+  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
 
 int days_in_month(int year, int month) {
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -126,8 +132,24 @@ bool is_hostname(std::string_view text) {
 bool is_atext(char c) {
   if (is_alpha(c) || is_digit(c)) return true;
   switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-':
-    case '/': case '=': case '?': case '^': case '_': case '`': case '{': case '|': case '}':
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '/':
+    case '=':
+    case '?':
+    case '^':
+    case '_':
+    case '`':
+    case '{':
+    case '|':
+    case '}':
     case '~':
       return true;
     default:
@@ -147,16 +169,23 @@ std::optional<Format> parse_format_name(std::string_view name) {
 
 std::string_view format_name(Format format) {
   switch (format) {
-    case Format::kDate: return "date";
-    case Format::kDateTime: return "date-time";
-    case Format::kEmail: return "email";
-    case Format::kUuid: return "uuid";
-    case Format::kNone: break;
+    case Format::kDate:
+      return "date";
+    case Format::kDateTime:
+      return "date-time";
+    case Format::kEmail:
+      return "email";
+    case Format::kUuid:
+      return "uuid";
+    case Format::kNone:
+      break;
   }
   return "";
 }
 
-bool is_valid_date(std::string_view text) { return text.size() == 10 && parse_full_date(text); }
+bool is_valid_date(std::string_view text) {
+  return text.size() == 10 && parse_full_date(text);
+}
 
 bool is_valid_date_time(std::string_view text) {
   // full-date "T" partial-time time-offset
@@ -212,7 +241,8 @@ bool is_valid_email(std::string_view text) {
         ++i;
         continue;
       }
-      if (c == '"' || static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e) {
+      if (c == '"' || static_cast<unsigned char>(c) < 0x20 ||
+          static_cast<unsigned char>(c) > 0x7e) {
         return false;
       }
     }
@@ -248,11 +278,16 @@ bool is_valid_uuid(std::string_view text) {
 
 bool check_format(Format format, std::string_view text) {
   switch (format) {
-    case Format::kDate: return is_valid_date(text);
-    case Format::kDateTime: return is_valid_date_time(text);
-    case Format::kEmail: return is_valid_email(text);
-    case Format::kUuid: return is_valid_uuid(text);
-    case Format::kNone: return true;
+    case Format::kDate:
+      return is_valid_date(text);
+    case Format::kDateTime:
+      return is_valid_date_time(text);
+    case Format::kEmail:
+      return is_valid_email(text);
+    case Format::kUuid:
+      return is_valid_uuid(text);
+    case Format::kNone:
+      return true;
   }
   return true;
 }

@@ -42,7 +42,8 @@ bool unescape_token(std::string_view token, std::string& out) {
 
 }  // namespace
 
-const boost::json::value* resolve_pointer(const boost::json::value& root, std::string_view pointer) {
+const boost::json::value* resolve_pointer(const boost::json::value& root,
+                                          std::string_view pointer) {
   const boost::json::value* current = &root;
   if (pointer.empty()) return current;
   if (pointer.front() != '/') return nullptr;

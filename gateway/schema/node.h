@@ -29,6 +29,7 @@ enum TypeBit : std::uint8_t {
 struct NamedNode {
   std::string name;
   const struct Node* node = nullptr;
+  int required_bit = -1;  // bit set while walking members when this property is also required
 };
 
 struct PatternNode {
@@ -44,7 +45,7 @@ struct DependentRequired {
 struct Node {
   // Boolean schemas: `true` is a Node with no checks; `false` sets always_false.
   bool always_false = false;
-  std::uint8_t types = 0;  // 0: no "type" keyword
+  std::uint8_t types = 0;       // 0: no "type" keyword
   std::string schema_location;  // "uri#pointer", for diagnostics
 
   // Any instance type.
@@ -88,11 +89,14 @@ struct Node {
   std::vector<PatternNode> pattern_properties;
   const Node* additional_properties = nullptr;
   std::vector<std::string> required;
+  // Parallel to `required`: the bit a present property sets while members are walked, or -1 when
+  // the name has no "properties" entry (then it is looked up in the instance).
+  std::vector<int> required_bits;
   std::optional<std::uint64_t> min_properties;
   std::optional<std::uint64_t> max_properties;
   std::vector<DependentRequired> dependent_required;
 
-  const Node* find_property(std::string_view name) const;
+  const NamedNode* find_property(std::string_view name) const;
 };
 
 // Owns every Node of one registry. Append-only: a deque keeps addresses stable while the

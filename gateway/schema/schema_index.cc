@@ -136,8 +136,8 @@ RefTarget SchemaIndex::resolve_ref(const boost::json::value& from, std::string_v
   }
   const boost::json::value* target = resolve_pointer(*it->second.schema, fragment);
   if (target == nullptr) {
-    return {nullptr, "cannot resolve $ref '" + std::string(ref) + "': no '#" + fragment +
-                         "' in '" + uri + "'"};
+    return {nullptr, "cannot resolve $ref '" + std::string(ref) + "': no '#" + fragment + "' in '" +
+                         uri + "'"};
   }
   if (info(*target) == nullptr) {
     // A pointer into a location that is not a known subschema position (e.g. under an

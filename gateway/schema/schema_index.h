@@ -32,7 +32,7 @@ struct Resource {
 // The outcome of resolving a $ref without throwing.
 struct RefTarget {
   const boost::json::value* schema = nullptr;  // nullptr on failure
-  std::string error;                            // why, when schema == nullptr
+  std::string error;                           // why, when schema == nullptr
 };
 
 class SchemaIndex {

@@ -157,7 +157,8 @@ void SchemaRegistry::load_directory(const std::filesystem::path& root) {
   }
   std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".json") files.push_back(entry.path());
+    if (entry.is_regular_file() && entry.path().extension() == ".json")
+      files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());
 
@@ -232,7 +233,8 @@ const boost::json::value* SchemaRegistry::subschema_at(std::string_view id_or_re
   std::string token;
   while (current != nullptr && pos <= instance_pointer.size() && !instance_pointer.empty()) {
     std::size_t end = instance_pointer.find('/', pos);
-    std::string_view raw = instance_pointer.substr(pos, end == std::string_view::npos ? end : end - pos);
+    std::string_view raw =
+        instance_pointer.substr(pos, end == std::string_view::npos ? end : end - pos);
     token.clear();
     for (std::size_t i = 0; i < raw.size(); ++i) {
       if (raw[i] == '~' && i + 1 < raw.size() && (raw[i + 1] == '0' || raw[i + 1] == '1')) {

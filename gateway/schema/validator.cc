@@ -15,16 +15,20 @@ namespace coregate::schema {
 
 namespace detail {
 
-const Node* Node::find_property(std::string_view name) const {
+const NamedNode* Node::find_property(std::string_view name) const {
   if (properties.size() <= 8) {
     for (const auto& p : properties) {
-      if (p.name == name) return p.node;
+      // Length and first byte reject almost every non-match without a memcmp call.
+      if (p.name.size() == name.size() && (name.empty() || p.name[0] == name[0]) &&
+          p.name == name) {
+        return &p;
+      }
     }
     return nullptr;
   }
   auto it = std::lower_bound(properties.begin(), properties.end(), name,
                              [](const NamedNode& p, std::string_view n) { return p.name < n; });
-  return it != properties.end() && it->name == name ? it->node : nullptr;
+  return it != properties.end() && it->name == name ? &*it : nullptr;
 }
 
 namespace {
@@ -66,15 +70,21 @@ void report(Context& ctx, const PathFrame* path, std::string_view keyword, MakeM
 
 std::uint8_t type_bits(const boost::json::value& v) {
   switch (v.kind()) {
-    case boost::json::kind::null: return kTypeNull;
-    case boost::json::kind::bool_: return kTypeBoolean;
+    case boost::json::kind::null:
+      return kTypeNull;
+    case boost::json::kind::bool_:
+      return kTypeBoolean;
     case boost::json::kind::int64:
-    case boost::json::kind::uint64: return kTypeInteger | kTypeNumber;
+    case boost::json::kind::uint64:
+      return kTypeInteger | kTypeNumber;
     case boost::json::kind::double_:
       return is_integral_number(v) ? (kTypeInteger | kTypeNumber) : kTypeNumber;
-    case boost::json::kind::string: return kTypeString;
-    case boost::json::kind::array: return kTypeArray;
-    case boost::json::kind::object: return kTypeObject;
+    case boost::json::kind::string:
+      return kTypeString;
+    case boost::json::kind::array:
+      return kTypeArray;
+    case boost::json::kind::object:
+      return kTypeObject;
   }
   return 0;
 }
@@ -96,14 +106,21 @@ std::string type_names(std::uint8_t bits) {
 
 std::string_view kind_name(const boost::json::value& v) {
   switch (v.kind()) {
-    case boost::json::kind::null: return "null";
-    case boost::json::kind::bool_: return "boolean";
+    case boost::json::kind::null:
+      return "null";
+    case boost::json::kind::bool_:
+      return "boolean";
     case boost::json::kind::int64:
-    case boost::json::kind::uint64: return "integer";
-    case boost::json::kind::double_: return is_integral_number(v) ? "integer" : "number";
-    case boost::json::kind::string: return "string";
-    case boost::json::kind::array: return "array";
-    case boost::json::kind::object: return "object";
+    case boost::json::kind::uint64:
+      return "integer";
+    case boost::json::kind::double_:
+      return is_integral_number(v) ? "integer" : "number";
+    case boost::json::kind::string:
+      return "string";
+    case boost::json::kind::array:
+      return "array";
+    case boost::json::kind::object:
+      return "object";
   }
   return "value";
 }
@@ -114,7 +131,9 @@ std::uint64_t code_points(std::string_view s) {
   return n;
 }
 
-std::string quote(std::string_view s) { return "'" + std::string(s) + "'"; }
+std::string quote(std::string_view s) {
+  return "'" + std::string(s) + "'";
+}
 
 bool validate_node(const Node& node, const boost::json::value& v, Context& ctx,
                    const PathFrame* path);
@@ -126,9 +145,9 @@ bool quietly_valid(const Node& node, const boost::json::value& v, Context& ctx,
   return validate_node(node, v, quiet, path);
 }
 
-#define COREGATE_FAIL()            \
-  do {                             \
-    ok = false;                    \
+#define COREGATE_FAIL()                      \
+  do {                                       \
+    ok = false;                              \
     if (ctx.errors == nullptr) return false; \
   } while (0)
 
@@ -182,7 +201,8 @@ bool validate_number(const Node& node, const boost::json::value& v, Context& ctx
   }
   if (node.exclusive_minimum && compare_numbers(v, *node.exclusive_minimum) <= 0) {
     report(ctx, path, "exclusiveMinimum", [&] {
-      return text(v) + " is not greater than the exclusive minimum " + text(*node.exclusive_minimum);
+      return text(v) + " is not greater than the exclusive minimum " +
+             text(*node.exclusive_minimum);
     });
     COREGATE_FAIL();
   }
@@ -229,6 +249,9 @@ bool validate_array(const Node& node, const boost::json::array& a, Context& ctx,
   return ok;
 }
 
+bool validate_members(const Node& node, const boost::json::object& o, Context& ctx,
+                      const PathFrame* path, std::uint64_t& required_seen);
+
 bool validate_object(const Node& node, const boost::json::object& o, Context& ctx,
                      const PathFrame* path) {
   bool ok = true;
@@ -246,12 +269,6 @@ bool validate_object(const Node& node, const boost::json::object& o, Context& ct
     });
     COREGATE_FAIL();
   }
-  for (const auto& name : node.required) {
-    if (!o.contains(name)) {
-      report(ctx, path, "required", [&] { return "missing required property " + quote(name); });
-      COREGATE_FAIL();
-    }
-  }
   for (const auto& dependency : node.dependent_required) {
     if (!o.contains(dependency.name)) continue;
     for (const auto& name : dependency.required) {
@@ -264,17 +281,36 @@ bool validate_object(const Node& node, const boost::json::object& o, Context& ct
       }
     }
   }
-  if (node.properties.empty() && node.pattern_properties.empty() &&
-      node.additional_properties == nullptr) {
-    return ok;
+  std::uint64_t required_seen = 0;
+  if (!node.properties.empty() || !node.pattern_properties.empty() ||
+      node.additional_properties != nullptr) {
+    if (!validate_members(node, o, ctx, path, required_seen)) COREGATE_FAIL();
   }
+  for (std::size_t i = 0; i < node.required.size(); ++i) {
+    int bit = node.required_bits[i];
+    bool present = bit >= 0 ? ((required_seen >> bit) & 1) != 0 : o.contains(node.required[i]);
+    if (!present) {
+      report(ctx, path, "required",
+             [&] { return "missing required property " + quote(node.required[i]); });
+      COREGATE_FAIL();
+    }
+  }
+  return ok;
+}
+
+// properties / patternProperties / additionalProperties over the members; records which
+// required-and-declared properties were seen in `required_seen`.
+bool validate_members(const Node& node, const boost::json::object& o, Context& ctx,
+                      const PathFrame* path, std::uint64_t& required_seen) {
+  bool ok = true;
   for (const auto& member : o) {
     std::string_view key = member.key();
     PathFrame frame{path, key, 0, false};
     bool described = false;
-    if (const Node* property = node.find_property(key)) {
+    if (const NamedNode* property = node.find_property(key)) {
       described = true;
-      if (!validate_node(*property, member.value(), ctx, &frame)) COREGATE_FAIL();
+      if (property->required_bit >= 0) required_seen |= std::uint64_t{1} << property->required_bit;
+      if (!validate_node(*property->node, member.value(), ctx, &frame)) COREGATE_FAIL();
     }
     for (const auto& pattern_property : node.pattern_properties) {
       if (!pattern_property.pattern.search(key)) continue;
@@ -397,8 +433,8 @@ bool validate_node(const Node& node, const boost::json::value& v, Context& ctx,
     COREGATE_FAIL();
   }
   if (node.if_schema != nullptr) {
-    const Node* branch = quietly_valid(*node.if_schema, v, ctx, path) ? node.then_schema
-                                                                      : node.else_schema;
+    const Node* branch =
+        quietly_valid(*node.if_schema, v, ctx, path) ? node.then_schema : node.else_schema;
     if (branch != nullptr && !validate_node(*branch, v, ctx, path)) COREGATE_FAIL();
   }
   return ok;

@@ -158,6 +158,7 @@ SqliteOutcomeStore::SqliteOutcomeStore(SqliteStoreOptions options) : impl_(std::
     if (!mode.step() || mode.column_text(0) != "wal") {
       throw StoreError("store " + path.string() + ": cannot switch to WAL mode");
     }
+    mode.reset();
     migrate_sqlite_schema(setup);
   }
   impl_->writer = std::make_unique<Writer>(path.string());

@@ -87,7 +87,9 @@ constexpr std::array kMigrations = {kMigration1};
 int user_version(Database& db) {
   Statement query(db, "PRAGMA user_version");
   query.step();
-  return static_cast<int>(query.column_int(0));
+  const int version = static_cast<int>(query.column_int(0));
+  query.reset();
+  return version;
 }
 
 }  // namespace

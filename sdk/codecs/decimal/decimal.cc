@@ -1,6 +1,7 @@
 #include "coregate/codecs/decimal/decimal.h"
 
 #include <array>
+#include <cstdint>
 #include <limits>
 
 namespace coregate::codecs::decimal {
@@ -178,8 +179,18 @@ Result<Decimal> Decimal::rescale(int new_scale, Rounding rounding) const {
   }
   const int drop = scale_ - new_scale;  // 1..38
   const Coefficient divisor = kPow10[drop];
-  Coefficient quotient = coefficient_ / divisor;
-  const Coefficient remainder = coefficient_ % divisor;  // sign follows the coefficient
+  Coefficient quotient;
+  Coefficient remainder;  // sign follows the coefficient
+  if (drop <= 18 && coefficient_ >= INT64_MIN && coefficient_ <= INT64_MAX) {
+    // The everyday case in 64-bit arithmetic (128-bit division is a library call).
+    const auto c = static_cast<std::int64_t>(coefficient_);
+    const auto d = static_cast<std::int64_t>(divisor);
+    quotient = c / d;
+    remainder = c % d;
+  } else {
+    quotient = coefficient_ / divisor;
+    remainder = coefficient_ % divisor;
+  }
   if (remainder == 0) return {Decimal(quotient, new_scale), Errc::ok};
 
   const Coefficient twice = magnitude(remainder) * 2;  // < 2·10^38, fits in __int128
@@ -269,10 +280,17 @@ void Decimal::append_to(std::string& out) const {
   char digits_buffer[40];
   int n = 0;
   Coefficient m = magnitude(coefficient_);
-  do {
+  // 128-bit division is a library call; peel digits in 64-bit arithmetic once the value fits,
+  // which for money is from the start.
+  while (m > static_cast<Coefficient>(UINT64_MAX)) {
     digits_buffer[n++] = static_cast<char>('0' + static_cast<int>(m % 10));
     m /= 10;
-  } while (m != 0);
+  }
+  auto small = static_cast<std::uint64_t>(m);
+  do {
+    digits_buffer[n++] = static_cast<char>('0' + static_cast<int>(small % 10));
+    small /= 10;
+  } while (small != 0);
   while (n <= scale_) digits_buffer[n++] = '0';  // at least one digit before the point
   if (coefficient_ < 0) out.push_back('-');
   for (int i = n - 1; i >= 0; --i) {

@@ -30,6 +30,7 @@ TEST(PluginsCommand, BrokenFolderListsEachWithItsReasonAndExitsNonZero) {
                           Expect{"libcoregate_raw_throwing_create.so", "escape across the C ABI"},
                           Expect{"libcoregate_failing_create.so", "create hook fails"},
                           Expect{"libcoregate_not_elf.so", "not a shared object"},
+                          Expect{"libcoregate_throwing_init.so", "coregate_plugin_init threw"},
                           Expect{"libcoregate_twin_b.so", "already provided by"}}) {
     size_t at = r.out.find(e.file);
     ASSERT_NE(at, std::string::npos) << e.file << " not listed:\n" << r.out;

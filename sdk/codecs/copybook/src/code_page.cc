@@ -44,7 +44,8 @@ const std::vector<std::unique_ptr<CodePage>>& registry() {
 std::string canonical(std::string_view name) {
   std::string s;
   for (char c : name)
-    if (c != '-' && c != '_') s.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    if (c != '-' && c != '_')
+      s.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   if (s == "ascii" || s == "iso88591") return "latin1";
   if (s.rfind("ibm", 0) == 0) s = "cp" + s.substr(3);
   if (!s.empty() && std::isdigit(static_cast<unsigned char>(s[0]))) s = "cp" + s;

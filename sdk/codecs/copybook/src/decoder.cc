@@ -15,8 +15,8 @@
 
 namespace coregate::codecs::copybook {
 
-using detail::Kind;
 using detail::kBad;
+using detail::Kind;
 using detail::kNeg;
 using detail::PlanNode;
 
@@ -63,7 +63,7 @@ void make_glyph(char32_t cp, Glyph& g) {
 struct Digits {
   bool negative = false;
   int n = 0;
-  char d[48];
+  char d[96];  // digits use at most 39; the rest lets the writer copy a constant 48 bytes
 };
 
 using u128 = unsigned __int128;
@@ -104,8 +104,8 @@ struct RecordDecoder::Impl {
     int family;              // plan index of the family head
   };
   std::vector<Rule> rules;
-  std::vector<int> families;       // heads covered by rules
-  std::vector<int> selected;       // per plan node: chosen view for a family head, -1 = all
+  std::vector<int> families;  // heads covered by rules
+  std::vector<int> selected;  // per plan node: chosen view for a family head, -1 = all
   std::vector<std::int64_t> counters;
   std::vector<std::size_t> starts;  // per plan node: start of its current element
 
@@ -121,12 +121,26 @@ struct RecordDecoder::Impl {
   std::vector<std::uint32_t> index_stack;  // array indices, for error paths
 
   u128 pow10[39];
+  struct PackedPair {
+    char digits[2];
+    std::uint8_t bad;
+  };
+  PackedPair packed_pair[256];  // a packed byte's two digit characters and validity
 
   void ensure(std::size_t n) {
     if (len + n > buf.size()) buf.resize(std::max(buf.size() * 2, len + n + 4096));
   }
   char* out() { return buf.data() + len; }
   void put(char c) { buf[len++] = c; }
+  // Keys are copied as a constant 48 bytes (the buffer always has that much slack).
+  void put_key(const PlanNode& n) {
+    if (n.key.size() <= sizeof n.key48) [[likely]] {
+      std::memcpy(buf.data() + len, n.key48, sizeof n.key48);
+      len += n.key.size();
+    } else {
+      put(n.key);
+    }
+  }
   void put(std::string_view s) {
     std::memcpy(buf.data() + len, s.data(), s.size());
     len += s.size();
@@ -148,6 +162,13 @@ struct RecordDecoder::Impl {
   void write_decimal(const Digits& v, int scale, bool quote) {
     char* p = out();
     int i = 0;
+    // Skip leading zeros eight at a time (packed fields are mostly zero-padded).
+    while (i + 8 <= v.n) {
+      std::uint64_t w;
+      std::memcpy(&w, v.d + i, 8);
+      if (w != 0x3030303030303030ull) break;
+      i += 8;
+    }
     while (i < v.n && v.d[i] == '0') ++i;
     const bool zero = i == v.n;
     if (quote) *p++ = '"';
@@ -156,14 +177,14 @@ struct RecordDecoder::Impl {
       if (zero) {
         *p++ = '0';
       } else {
-        std::memcpy(p, v.d + i, static_cast<std::size_t>(v.n - i));
+        std::memcpy(p, v.d + i, 48);  // constant size; only v.n - i bytes are kept
         p += v.n - i;
         for (int z = 0; z < -scale; ++z) *p++ = '0';
       }
     } else {
       const int int_digits = v.n - scale;
       if (int_digits > i) {
-        std::memcpy(p, v.d + i, static_cast<std::size_t>(int_digits - i));
+        std::memcpy(p, v.d + i, 48);  // constant size; the fraction overwrites the rest
         p += int_digits - i;
       } else {
         *p++ = '0';
@@ -191,10 +212,14 @@ struct RecordDecoder::Impl {
     blank = false;
     if (n.sign == SignPosition::kLeadingSeparate || n.sign == SignPosition::kTrailingSeparate) {
       const std::uint8_t s = n.sign == SignPosition::kLeadingSeparate ? b[0] : b[n.length - 1];
-      if (n.sign == SignPosition::kLeadingSeparate) first = 1;
-      else last = n.length - 1;
-      if (s == z.minus) v.negative = true;
-      else if (s != z.plus) return check_blank(n, b, blank);
+      if (n.sign == SignPosition::kLeadingSeparate)
+        first = 1;
+      else
+        last = n.length - 1;
+      if (s == z.minus)
+        v.negative = true;
+      else if (s != z.plus)
+        return check_blank(n, b, blank);
     }
     std::uint8_t bad = 0;
     int k = 0;
@@ -236,10 +261,10 @@ struct RecordDecoder::Impl {
     int k = 0;
     std::uint8_t bad = 0;
     for (std::uint32_t i = 0; i + 1 < n.length; ++i) {
-      const std::uint8_t hi = b[i] >> 4, lo = b[i] & 0x0F;
-      bad |= static_cast<std::uint8_t>((hi > 9) | (lo > 9));
-      v.d[k++] = static_cast<char>('0' + hi);
-      v.d[k++] = static_cast<char>('0' + lo);
+      const PackedPair& pp = packed_pair[b[i]];
+      std::memcpy(v.d + k, pp.digits, 2);
+      bad |= pp.bad;
+      k += 2;
     }
     const std::uint8_t last = b[n.length - 1];
     const std::uint8_t hi = last >> 4, sign = last & 0x0F;
@@ -247,10 +272,14 @@ struct RecordDecoder::Impl {
     v.d[k++] = static_cast<char>('0' + hi);
     v.n = k;
     switch (sign) {
-      case 0xC: case 0xA: case 0xE: case 0xF:
+      case 0xC:
+      case 0xA:
+      case 0xE:
+      case 0xF:
         v.negative = false;
         break;
-      case 0xD: case 0xB:
+      case 0xD:
+      case 0xB:
         v.negative = true;
         if (!n.is_signed) bad = 1;
         break;
@@ -297,7 +326,7 @@ struct RecordDecoder::Impl {
         if (c >= '0' && c <= '9') {
           v.d[k++] = c;
           any = true;
-        } else if (c == ' ' || c == '*' || c == '+' || c == '$' || c == ',' ) {
+        } else if (c == ' ' || c == '*' || c == '+' || c == '$' || c == ',') {
           v.d[k++] = '0';
         } else if (c == '-') {
           v.d[k++] = '0';
@@ -308,9 +337,12 @@ struct RecordDecoder::Impl {
         continue;
       }
       switch (s) {
-        case '+': case '-':
-          if (c == '-') v.negative = true;
-          else if (c >= '0' && c <= '9') return false;
+        case '+':
+        case '-':
+          if (c == '-')
+            v.negative = true;
+          else if (c >= '0' && c <= '9')
+            return false;
           break;
         case 'C':
           if (c == 'C') v.negative = true;
@@ -335,7 +367,6 @@ struct RecordDecoder::Impl {
     // the characters that are there (as Cobrix reads V records).
     if (start + n.length > rec_size && (n.kind != Kind::kText || start >= rec_size)) return false;
     const std::uint8_t* b = rec + start;
-    ensure(n.max_out + 8);
     Digits v;
     bool ok = true, blank = false;
     switch (n.kind) {
@@ -401,7 +432,7 @@ struct RecordDecoder::Impl {
       bytes.push_back(hex[b[i] & 15]);
     }
     if (n.length > 24) bytes += "...";
-    const char* what = n.kind == Kind::kPacked   ? "invalid packed decimal (bad digit or sign nibble)"
+    const char* what = n.kind == Kind::kPacked ? "invalid packed decimal (bad digit or sign nibble)"
                        : n.kind == Kind::kBinary ? "binary value exceeds the PICTURE digits"
                        : n.kind == Kind::kEdited ? "not a valid numeric-edited value"
                                                  : "invalid zoned decimal (non-digit or bad sign)";
@@ -459,30 +490,29 @@ struct RecordDecoder::Impl {
     if (!n.occurs) {
       if (!n.emit) return n.length;
       const std::size_t mark = len;
-      ensure(n.key.size() + 2);
-      put(n.key);
+      put_key(n);
       std::size_t used = n.length;
       if (!element(n, start, used)) {
         if (failed) return used;
         if (options.emit_nulls) {
-          ensure(6);
           put("null");
         } else {
           len = mark;
           return used;
         }
       }
-      ensure(1);
       put(',');
       return used;
     }
     std::uint32_t count = n.occurs_max;
     if (n.counter_slot >= 0) {
       const std::int64_t c = counters[static_cast<std::size_t>(n.counter_slot)];
-      if (c < static_cast<std::int64_t>(n.occurs_min) || c > static_cast<std::int64_t>(n.occurs_max)) {
+      if (c < static_cast<std::int64_t>(n.occurs_min) ||
+          c > static_cast<std::int64_t>(n.occurs_max)) {
         if (!options.lenient) {
-          fail(n, start, "DEPENDING ON count " + std::to_string(c) + " is outside " +
-                             std::to_string(n.occurs_min) + " to " + std::to_string(n.occurs_max));
+          fail(n, start,
+               "DEPENDING ON count " + std::to_string(c) + " is outside " +
+                   std::to_string(n.occurs_min) + " to " + std::to_string(n.occurs_max));
           return n.length;
         }
         count = static_cast<std::uint32_t>(std::clamp<std::int64_t>(c, n.occurs_min, n.occurs_max));
@@ -492,8 +522,7 @@ struct RecordDecoder::Impl {
     }
     std::size_t pos = start;
     if (n.emit) {
-      ensure(n.key.size() + 2);
-      put(n.key);
+      put_key(n);
       put('[');
     }
     index_stack.push_back(0);
@@ -504,10 +533,8 @@ struct RecordDecoder::Impl {
       if (n.emit) {
         if (!element(n, pos, used)) {
           if (failed) break;
-          ensure(5);
           put("null");
         }
-        ensure(1);
         put(',');
       } else if (n.kind == Kind::kGroup && options.variable_size_occurs) {
         used = group_size(n, pos);
@@ -516,12 +543,12 @@ struct RecordDecoder::Impl {
     }
     index_stack.pop_back();
     if (n.emit) {
-      ensure(2);
       if (buf[len - 1] == ',') --len;
       put(']');
       put(',');
     }
-    return options.variable_size_occurs ? pos - start : static_cast<std::size_t>(n.length) * n.occurs_max;
+    return options.variable_size_occurs ? pos - start
+                                        : static_cast<std::size_t>(n.length) * n.occurs_max;
   }
 
   // Writes one element's value. `used` receives its size. Returns false for null.
@@ -534,10 +561,8 @@ struct RecordDecoder::Impl {
       used = n.length;
       return false;
     }
-    ensure(2);
     put('{');
     used = walk(n, start);
-    ensure(2);
     if (buf[len - 1] == ',') --len;
     put('}');
     return true;
@@ -633,7 +658,8 @@ struct RecordDecoder::Impl {
     if (!rules.empty()) select_views();
     if (!counters.empty()) prefill_counters();
     const PlanNode& root = plan.nodes[0];
-    ensure(root.key.size() + 4);
+    // One capacity check per record: the plan knows the worst-case JSON size.
+    ensure(root.max_total + 128);
     if (options.keep_root) {
       put('{');
       put(root.key);
@@ -641,13 +667,11 @@ struct RecordDecoder::Impl {
     if (root.kind == Kind::kGroup) {
       put('{');
       walk(root, 0);
-      ensure(4);
       if (buf[len - 1] == ',') --len;
       put('}');
     } else {
       put('{');
       member(root, 0);
-      ensure(4);
       if (buf[len - 1] == ',') --len;
       put('}');
     }
@@ -684,14 +708,22 @@ RecordDecoder::RecordDecoder(const Copybook& cb, DecodeOptions options)
     m.ascii_of[b] = u < 0x80 ? static_cast<std::uint8_t>(u) : 0;
     if (m.options.printable_ascii_only && (u < 0x20 || u > 0x7E)) u = ' ';
     if (m.options.cobrix_control_characters) {
-      if (u >= 0x80 && u <= 0x9F && u != 0x85) u = ' ';
-      else if (u == '\r') u = '\n';
-      else if (u == '\n') u = '\r';
+      if (u >= 0x80 && u <= 0x9F && u != 0x85)
+        u = ' ';
+      else if (u == '\r')
+        u = '\n';
+      else if (u == '\n')
+        u = '\r';
     }
     make_glyph(u, m.glyph[b]);
     m.is_space[b] = u == ' ';
   }
   for (int i = 0; i < 39; ++i) m.pow10[i] = pow10_u128(i);
+  for (int b = 0; b < 256; ++b) {
+    m.packed_pair[b].digits[0] = static_cast<char>('0' + (b >> 4));
+    m.packed_pair[b].digits[1] = static_cast<char>('0' + (b & 15));
+    m.packed_pair[b].bad = (b >> 4) > 9 || (b & 15) > 9;
+  }
   m.counters.assign(static_cast<std::size_t>(m.plan.counters), -1);
   m.starts.assign(m.plan.nodes.size(), 0);
   m.selected.assign(m.plan.nodes.size(), -1);
@@ -711,7 +743,8 @@ RecordDecoder::RecordDecoder(const Copybook& cb, DecodeOptions options)
     rule.view = plan_index(r.view);
     const PlanNode& d = m.plan.nodes[static_cast<std::size_t>(rule.discriminator)];
     if (d.inside_table || d.occurs || d.kind == Kind::kGroup)
-      throw std::invalid_argument("discriminator '" + r.field + "' must be an elementary item outside tables");
+      throw std::invalid_argument("discriminator '" + r.field +
+                                  "' must be an elementary item outside tables");
     const PlanNode& v = m.plan.nodes[static_cast<std::size_t>(rule.view)];
     rule.family = v.redefines >= 0 ? v.redefines : rule.view;
     bool has_member = v.redefines >= 0;
@@ -725,7 +758,8 @@ RecordDecoder::RecordDecoder(const Copybook& cb, DecodeOptions options)
       while (!value.empty() && value.front() == ' ') value.erase(value.begin());
       for (unsigned char ch : value) {
         auto byte = cp->from_unicode(ch);
-        if (!byte) throw std::invalid_argument("rule value '" + r.value + "' is not in the code page");
+        if (!byte)
+          throw std::invalid_argument("rule value '" + r.value + "' is not in the code page");
         rule.text_bytes.push_back(static_cast<char>(*byte));
       }
     } else {
@@ -763,6 +797,8 @@ bool RecordDecoder::decode(std::span<const std::uint8_t> record, std::string& ou
   return ok;
 }
 
-std::size_t RecordDecoder::record_length() const { return impl_->root_length; }
+std::size_t RecordDecoder::record_length() const {
+  return impl_->root_length;
+}
 
 }  // namespace coregate::codecs::copybook

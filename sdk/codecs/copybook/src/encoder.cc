@@ -87,7 +87,9 @@ struct RecordEncoder::Impl {
         text.assign(buf, r.ptr);
         return true;
       }
-      return fail(n, "a JSON number with a fraction cannot be stored exactly; send the decimal as a string");
+      return fail(
+          n,
+          "a JSON number with a fraction cannot be stored exactly; send the decimal as a string");
     }
     return fail(n, "expected a number or a decimal string");
   }
@@ -96,15 +98,20 @@ struct RecordEncoder::Impl {
     std::vector<std::uint8_t> bytes;
     for (std::size_t i = 0; i < utf8.size();) {
       const unsigned char c = static_cast<unsigned char>(utf8[i]);
-      const int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+      const int len = c < 0x80         ? 1
+                      : (c >> 5) == 6  ? 2
+                      : (c >> 4) == 14 ? 3
+                      : (c >> 3) == 30 ? 4
+                                       : 0;
       if (len == 0 || i + static_cast<std::size_t>(len) > utf8.size())
         return fail(n, "invalid UTF-8 text");
       char32_t u = len == 1 ? c : static_cast<char32_t>(c & (0x7F >> len));
       for (int k = 1; k < len; ++k)
         u = (u << 6) | (static_cast<unsigned char>(utf8[i + static_cast<std::size_t>(k)]) & 0x3F);
       auto b = cp->from_unicode(u);
-      if (!b) return fail(n, "character U+" + std::to_string(static_cast<unsigned>(u)) +
-                                 " has no byte in " + std::string(cp->name()));
+      if (!b)
+        return fail(n, "character U+" + std::to_string(static_cast<unsigned>(u)) +
+                           " has no byte in " + std::string(cp->name()));
       bytes.push_back(*b);
       i += static_cast<std::size_t>(len);
     }
@@ -113,16 +120,19 @@ struct RecordEncoder::Impl {
                          std::to_string(n.length));
     const std::size_t pad = n.length - bytes.size();
     std::memset(dst, cp->space(), n.length);
-    std::memcpy(dst + (n.justified_right ? pad : 0), bytes.data(), bytes.size());
+    if (!bytes.empty())
+      std::memcpy(dst + (n.justified_right ? pad : 0), bytes.data(), bytes.size());
     return true;
   }
 
-  bool aligned_digits(const PlanNode& n, const std::string& text, bool& negative, std::string& digits) {
+  bool aligned_digits(const PlanNode& n, const std::string& text, bool& negative,
+                      std::string& digits) {
     detail::DecimalText v;
     if (!detail::parse_decimal(text, v)) return fail(n, "'" + text + "' is not a decimal number");
     const bool zero = v.digits.find_first_not_of('0') == std::string::npos;
     negative = v.negative && !zero;
-    if (negative && !n.is_signed) return fail(n, "negative value " + text + " for an unsigned field");
+    if (negative && !n.is_signed)
+      return fail(n, "negative value " + text + " for an unsigned field");
     switch (detail::align_decimal(v, n.digits, n.scale, digits)) {
       case detail::Align::kOk:
         return true;
@@ -163,7 +173,9 @@ struct RecordEncoder::Impl {
     for (std::size_t i = 0; i < n.length; ++i) {
       const std::uint8_t hi = static_cast<std::uint8_t>(all[2 * i] - '0');
       const std::uint8_t lo = 2 * i + 1 < nibbles ? static_cast<std::uint8_t>(all[2 * i + 1] - '0')
-                                                  : static_cast<std::uint8_t>(!n.is_signed ? 0xF : neg ? 0xD : 0xC);
+                                                  : static_cast<std::uint8_t>(!n.is_signed ? 0xF
+                                                                              : neg        ? 0xD
+                                                                                           : 0xC);
       dst[i] = static_cast<std::uint8_t>(hi << 4 | lo);
     }
     return true;
@@ -178,7 +190,8 @@ struct RecordEncoder::Impl {
       limit = (static_cast<u128>(1) << (bits - 1)) - (neg ? 0 : 1);
     else
       limit = bits >= 128 ? ~static_cast<u128>(0) : (static_cast<u128>(1) << bits) - 1;
-    if (v > limit) return fail(n, "value does not fit " + std::to_string(n.length) + " binary bytes");
+    if (v > limit)
+      return fail(n, "value does not fit " + std::to_string(n.length) + " binary bytes");
     if (neg) v = ~v + 1;  // two's complement in 128 bits; the low bytes are the field's
     for (std::uint32_t i = 0; i < n.length; ++i) {
       const std::uint8_t byte = static_cast<std::uint8_t>(v >> (8 * i));
@@ -209,8 +222,14 @@ struct RecordEncoder::Impl {
       const bool neg = d < 0;
       double m = std::fabs(d);
       int exp = 0;
-      while (m >= 1.0) { m /= 16; ++exp; }
-      while (m < 1.0 / 16) { m *= 16; --exp; }
+      while (m >= 1.0) {
+        m /= 16;
+        ++exp;
+      }
+      while (m < 1.0 / 16) {
+        m *= 16;
+        --exp;
+      }
       if (exp + 64 < 0 || exp + 64 > 127) return fail(n, "value out of IBM float range");
       std::uint64_t frac = static_cast<std::uint64_t>(std::ldexp(m, frac_bits) + 0.5);
       if (frac >> frac_bits) {  // rounding carried into a new hex digit
@@ -221,7 +240,8 @@ struct RecordEncoder::Impl {
              (static_cast<std::uint64_t>(exp + 64) << frac_bits) | frac;
     }
     const int nbytes = n.kind == Kind::kFloat32 ? 4 : 8;
-    for (int i = 0; i < nbytes; ++i) dst[i] = static_cast<std::uint8_t>(word >> (8 * (nbytes - 1 - i)));
+    for (int i = 0; i < nbytes; ++i)
+      dst[i] = static_cast<std::uint8_t>(word >> (8 * (nbytes - 1 - i)));
     return true;
   }
 
@@ -244,8 +264,10 @@ struct RecordEncoder::Impl {
         const bool after_point = point_at != std::string::npos && i > point_at;
         if (k >= first_sig || s == '9' || after_point) significant = true;
         const char digit = d[k++];
-        if (significant) outc[i] = digit;
-        else if (s == '*') outc[i] = '*';
+        if (significant)
+          outc[i] = digit;
+        else if (s == '*')
+          outc[i] = '*';
         else {
           outc[i] = ' ';
           if (s == '+' || s == '-' || s == '$') {
@@ -256,23 +278,69 @@ struct RecordEncoder::Impl {
         continue;
       }
       switch (s) {
-        case '+': outc[i] = neg ? '-' : '+'; if (i + 1 < sym.size() && sym[i + 1] == '+') { floating = '+'; last_float_blank = i; outc[i] = ' '; } break;
-        case '-': outc[i] = neg ? '-' : ' '; if (i + 1 < sym.size() && sym[i + 1] == '-') { floating = '-'; last_float_blank = i; outc[i] = ' '; } break;
-        case '$': outc[i] = '$'; if (i + 1 < sym.size() && sym[i + 1] == '$') { floating = '$'; last_float_blank = i; outc[i] = ' '; } break;
-        case 'C': outc[i] = neg ? 'C' : ' '; break;
-        case 'R': outc[i] = neg ? 'R' : ' '; break;
-        case 'D': outc[i] = neg ? 'D' : ' '; break;
-        case 'B': outc[i] = ' '; break;
-        case '0': outc[i] = '0'; break;
-        case '/': outc[i] = '/'; break;
-        case '.': outc[i] = '.'; significant = true; break;
-        case ',': outc[i] = significant ? ',' : ' '; break;
-        case 'Z': case '9': case '*': outc[i] = '0'; break;
-        default: outc[i] = s; break;
+        case '+':
+          outc[i] = neg ? '-' : '+';
+          if (i + 1 < sym.size() && sym[i + 1] == '+') {
+            floating = '+';
+            last_float_blank = i;
+            outc[i] = ' ';
+          }
+          break;
+        case '-':
+          outc[i] = neg ? '-' : ' ';
+          if (i + 1 < sym.size() && sym[i + 1] == '-') {
+            floating = '-';
+            last_float_blank = i;
+            outc[i] = ' ';
+          }
+          break;
+        case '$':
+          outc[i] = '$';
+          if (i + 1 < sym.size() && sym[i + 1] == '$') {
+            floating = '$';
+            last_float_blank = i;
+            outc[i] = ' ';
+          }
+          break;
+        case 'C':
+          outc[i] = neg ? 'C' : ' ';
+          break;
+        case 'R':
+          outc[i] = neg ? 'R' : ' ';
+          break;
+        case 'D':
+          outc[i] = neg ? 'D' : ' ';
+          break;
+        case 'B':
+          outc[i] = ' ';
+          break;
+        case '0':
+          outc[i] = '0';
+          break;
+        case '/':
+          outc[i] = '/';
+          break;
+        case '.':
+          outc[i] = '.';
+          significant = true;
+          break;
+        case ',':
+          outc[i] = significant ? ',' : ' ';
+          break;
+        case 'Z':
+        case '9':
+        case '*':
+          outc[i] = '0';
+          break;
+        default:
+          outc[i] = s;
+          break;
       }
     }
     if (floating && last_float_blank != std::string::npos)
-      outc[last_float_blank] = floating == '+' ? (neg ? '-' : '+') : floating == '-' ? (neg ? '-' : ' ') : '$';
+      outc[last_float_blank] = floating == '+'   ? (neg ? '-' : '+')
+                               : floating == '-' ? (neg ? '-' : ' ')
+                                                 : '$';
     if (k != d.size()) return fail(n, "internal: edited digit count mismatch");
     for (std::size_t i = 0; i < outc.size(); ++i) {
       auto b = cp->from_unicode(static_cast<unsigned char>(outc[i]));
@@ -306,11 +374,16 @@ struct RecordEncoder::Impl {
       counters[static_cast<std::size_t>(n.store_slot)] = neg ? -c : c;
     }
     switch (n.kind) {
-      case Kind::kZoned: return zoned_bytes(n, neg, digits, dst);
-      case Kind::kPacked: return packed_bytes(n, neg, digits, dst);
-      case Kind::kBinary: return binary_bytes(n, neg, digits, dst);
-      case Kind::kEdited: return edited_bytes(n, neg, digits, dst);
-      default: break;
+      case Kind::kZoned:
+        return zoned_bytes(n, neg, digits, dst);
+      case Kind::kPacked:
+        return packed_bytes(n, neg, digits, dst);
+      case Kind::kBinary:
+        return binary_bytes(n, neg, digits, dst);
+      case Kind::kEdited:
+        return edited_bytes(n, neg, digits, dst);
+      default:
+        break;
     }
     return fail(n, "unsupported field kind");
   }
@@ -345,15 +418,15 @@ struct RecordEncoder::Impl {
         return n.length;
       }
       if (arr && static_cast<std::int64_t>(arr->size()) != c) {
-        fail(n, "array has " + std::to_string(arr->size()) + " elements but the DEPENDING ON counter says " +
-                    std::to_string(c));
+        fail(n, "array has " + std::to_string(arr->size()) +
+                    " elements but the DEPENDING ON counter says " + std::to_string(c));
         return n.length;
       }
       count = static_cast<std::size_t>(c);
     }
     if (count > n.occurs_max || count < n.occurs_min) {
-      fail(n, std::to_string(count) + " elements is outside OCCURS " + std::to_string(n.occurs_min) +
-                  " TO " + std::to_string(n.occurs_max));
+      fail(n, std::to_string(count) + " elements is outside OCCURS " +
+                  std::to_string(n.occurs_min) + " TO " + std::to_string(n.occurs_max));
       return n.length;
     }
     std::size_t pos = start;
@@ -384,7 +457,8 @@ struct RecordEncoder::Impl {
       bool family_has_alternatives = c.redefines >= 0;
       if (!family_has_alternatives)
         for (int other : g.children)
-          if (plan.nodes[static_cast<std::size_t>(other)].redefines == ci) family_has_alternatives = true;
+          if (plan.nodes[static_cast<std::size_t>(other)].redefines == ci)
+            family_has_alternatives = true;
       if (family_has_alternatives) {
         int chosen = -1;
         for (int other : g.children) {
@@ -408,7 +482,8 @@ struct RecordEncoder::Impl {
   }
 };
 
-RecordEncoder::RecordEncoder(const Copybook& cb, EncodeOptions options) : impl_(std::make_unique<Impl>()) {
+RecordEncoder::RecordEncoder(const Copybook& cb, EncodeOptions options)
+    : impl_(std::make_unique<Impl>()) {
   Impl& m = *impl_;
   m.options = std::move(options);
   m.cp = CodePage::find(m.options.code_page);
@@ -426,7 +501,8 @@ RecordEncoder::RecordEncoder(const Copybook& cb, EncodeOptions options) : impl_(
       throw std::invalid_argument("no record named '" + m.options.root + "'");
   }
   if (root < 0) throw std::invalid_argument("the copybook has no record");
-  m.plan = detail::build_plan(cb, root, m.options.native_binary_little_endian, m.options.binary_little_endian, false);
+  m.plan = detail::build_plan(cb, root, m.options.native_binary_little_endian,
+                              m.options.binary_little_endian, false);
   m.root_length = cb.fields[static_cast<std::size_t>(root)].length;
   m.counters.assign(static_cast<std::size_t>(m.plan.counters), -1);
   m.starts.assign(m.plan.nodes.size(), 0);
@@ -436,7 +512,8 @@ RecordEncoder::~RecordEncoder() = default;
 RecordEncoder::RecordEncoder(RecordEncoder&&) noexcept = default;
 RecordEncoder& RecordEncoder::operator=(RecordEncoder&&) noexcept = default;
 
-bool RecordEncoder::encode(const json::object& record, std::vector<std::uint8_t>& out, EncodeError& error) {
+bool RecordEncoder::encode(const json::object& record, std::vector<std::uint8_t>& out,
+                           EncodeError& error) {
   Impl& m = *impl_;
   m.out = &out;
   m.error = &error;
@@ -454,7 +531,8 @@ bool RecordEncoder::encode(const json::object& record, std::vector<std::uint8_t>
   return !m.failed;
 }
 
-bool RecordEncoder::encode(std::string_view text, std::vector<std::uint8_t>& out, EncodeError& error) {
+bool RecordEncoder::encode(std::string_view text, std::vector<std::uint8_t>& out,
+                           EncodeError& error) {
   boost::system::error_code ec;
   json::value v = json::parse(text, ec);
   if (ec || !v.is_object()) {
@@ -465,6 +543,8 @@ bool RecordEncoder::encode(std::string_view text, std::vector<std::uint8_t>& out
   return encode(v.as_object(), out, error);
 }
 
-std::size_t RecordEncoder::record_length() const { return impl_->root_length; }
+std::size_t RecordEncoder::record_length() const {
+  return impl_->root_length;
+}
 
 }  // namespace coregate::codecs::copybook

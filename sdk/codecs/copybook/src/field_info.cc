@@ -14,10 +14,10 @@ std::optional<FieldInfo> find_field(const Copybook& cb, std::string_view path) {
   info.usage = f.usage;
   info.category = f.picture.category;
   info.is_group = f.is_group();
-  info.digits = f.picture.category == Category::kNumeric ||
-                        f.picture.category == Category::kNumericEdited
-                    ? f.picture.digits
-                    : 0;
+  info.digits =
+      f.picture.category == Category::kNumeric || f.picture.category == Category::kNumericEdited
+          ? f.picture.digits
+          : 0;
   info.scale = info.digits ? f.picture.scale : 0;
   info.is_signed = f.picture.is_signed;
   info.offset = f.offset;
@@ -33,14 +33,22 @@ std::optional<FieldInfo> find_field(const Copybook& cb, std::string_view path) {
 
 std::string_view to_string(FitError e) {
   switch (e) {
-    case FitError::kNone: return "ok";
-    case FitError::kNotADecimal: return "not_a_decimal";
-    case FitError::kNotNumericField: return "not_numeric_field";
-    case FitError::kTooManyIntegerDigits: return "too_many_integer_digits";
-    case FitError::kTooManyFractionDigits: return "too_many_fraction_digits";
-    case FitError::kNegativeIntoUnsigned: return "negative_into_unsigned";
-    case FitError::kTextTooLong: return "text_too_long";
-    case FitError::kNotRepresentable: return "not_representable";
+    case FitError::kNone:
+      return "ok";
+    case FitError::kNotADecimal:
+      return "not_a_decimal";
+    case FitError::kNotNumericField:
+      return "not_numeric_field";
+    case FitError::kTooManyIntegerDigits:
+      return "too_many_integer_digits";
+    case FitError::kTooManyFractionDigits:
+      return "too_many_fraction_digits";
+    case FitError::kNegativeIntoUnsigned:
+      return "negative_into_unsigned";
+    case FitError::kTextTooLong:
+      return "text_too_long";
+    case FitError::kNotRepresentable:
+      return "not_representable";
   }
   return "?";
 }
@@ -62,7 +70,8 @@ std::string describe(const FieldInfo& f) {
 FitResult check_decimal_fits(const FieldInfo& f, std::string_view text) {
   detail::DecimalText v;
   if (!detail::parse_decimal(text, v))
-    return {FitError::kNotADecimal, "'" + std::string(text) + "' is not a decimal number (for " + f.path + ")"};
+    return {FitError::kNotADecimal,
+            "'" + std::string(text) + "' is not a decimal number (for " + f.path + ")"};
   if (f.category == Category::kFloat) return {};
   if (f.category != Category::kNumeric && f.category != Category::kNumericEdited)
     return {FitError::kNotNumericField, describe(f) + " is not a numeric field"};
@@ -86,8 +95,10 @@ FitResult check_decimal_fits(const FieldInfo& f, std::string_view text) {
 
 FitResult check_text_fits(const FieldInfo& f, std::string_view utf8, std::string_view code_page) {
   const CodePage* cp = CodePage::find(code_page);
-  if (!cp) return {FitError::kNotRepresentable, "unknown code page '" + std::string(code_page) + "'"};
-  if (!f.alphanumeric) return {FitError::kNotNumericField, describe(f) + " is not an alphanumeric field"};
+  if (!cp)
+    return {FitError::kNotRepresentable, "unknown code page '" + std::string(code_page) + "'"};
+  if (!f.alphanumeric)
+    return {FitError::kNotNumericField, describe(f) + " is not an alphanumeric field"};
   std::size_t chars = 0;
   for (std::size_t i = 0; i < utf8.size();) {
     unsigned char c = static_cast<unsigned char>(utf8[i]);
@@ -96,7 +107,9 @@ FitResult check_text_fits(const FieldInfo& f, std::string_view utf8, std::string
     if (n == 0 || i + static_cast<std::size_t>(n) > utf8.size())
       return {FitError::kNotRepresentable, "invalid UTF-8 in value for " + f.path};
     cpnt = n == 1 ? c : static_cast<char32_t>(c & (0x7F >> n));
-    for (int k = 1; k < n; ++k) cpnt = (cpnt << 6) | (static_cast<unsigned char>(utf8[i + static_cast<std::size_t>(k)]) & 0x3F);
+    for (int k = 1; k < n; ++k)
+      cpnt =
+          (cpnt << 6) | (static_cast<unsigned char>(utf8[i + static_cast<std::size_t>(k)]) & 0x3F);
     if (!cp->from_unicode(cpnt))
       return {FitError::kNotRepresentable,
               "character U+" + std::to_string(static_cast<unsigned>(cpnt)) + " has no byte in " +
@@ -105,8 +118,8 @@ FitResult check_text_fits(const FieldInfo& f, std::string_view utf8, std::string
     ++chars;
   }
   if (chars > f.byte_length)
-    return {FitError::kTextTooLong, std::to_string(chars) + " characters do not fit " + describe(f) +
-                                        " of " + std::to_string(f.byte_length)};
+    return {FitError::kTextTooLong, std::to_string(chars) + " characters do not fit " +
+                                        describe(f) + " of " + std::to_string(f.byte_length)};
   return {};
 }
 

@@ -108,7 +108,8 @@ std::vector<SourceLine> split_lines(std::string_view text, SourceFormat format) 
       if (l[first] == '*' || l[first] == '/') continue;
       sl.text = l;
       sl.first_column = 1;
-      if (l[first] == '-' && first + 1 < l.size() && (l[first + 1] == '\'' || l[first + 1] == '"')) {
+      if (l[first] == '-' && first + 1 < l.size() &&
+          (l[first + 1] == '\'' || l[first + 1] == '"')) {
         sl.continuation = true;
         sl.text[first] = ' ';
       }
@@ -177,10 +178,11 @@ std::vector<Token> tokenize(const std::vector<SourceLine>& lines) {
           while (j < t.size() && t[j] != ' ') ++j;
           std::string w = t.substr(i, j - i);
           i = j;
-          if (!w.empty() && w.back() == '.' ) {
+          if (!w.empty() && w.back() == '.') {
             w.pop_back();
             prev.text += w;
-            tokens.push_back(Token{TokenKind::kPeriod, ".", sl.line, col + static_cast<int>(j - 1 - (j - i)), false, false});
+            tokens.push_back(Token{TokenKind::kPeriod, ".", sl.line,
+                                   col + static_cast<int>(j - 1 - (j - i)), false, false});
           } else {
             prev.text += w;
           }
@@ -229,8 +231,8 @@ std::vector<Token> tokenize(const std::vector<SourceLine>& lines) {
       }
       if (!w.empty()) tokens.push_back(Token{TokenKind::kWord, w, sl.line, col, false, false});
       if (period)
-        tokens.push_back(Token{TokenKind::kPeriod, ".", sl.line,
-                               col + static_cast<int>(w.size()), false, false});
+        tokens.push_back(Token{TokenKind::kPeriod, ".", sl.line, col + static_cast<int>(w.size()),
+                               false, false});
     }
   }
   return tokens;
@@ -240,13 +242,44 @@ std::vector<Token> tokenize(const std::vector<SourceLine>& lines) {
 // Entries
 
 const std::unordered_set<std::string>& clause_words() {
-  static const std::unordered_set<std::string> words = {
-      "PIC", "PICTURE", "USAGE", "COMP", "COMP-0", "COMP-1", "COMP-2", "COMP-3", "COMP-4",
-      "COMP-5", "COMPUTATIONAL", "COMPUTATIONAL-0", "COMPUTATIONAL-1", "COMPUTATIONAL-2",
-      "COMPUTATIONAL-3", "COMPUTATIONAL-4", "COMPUTATIONAL-5", "BINARY", "PACKED-DECIMAL",
-      "DISPLAY", "SIGN", "LEADING", "TRAILING", "SYNC", "SYNCHRONIZED", "OCCURS", "REDEFINES",
-      "VALUE", "VALUES", "JUSTIFIED", "JUST", "BLANK", "EXTERNAL", "GLOBAL", "RENAMES", "INDEX",
-      "POINTER", "IS"};
+  static const std::unordered_set<std::string> words = {"PIC",
+                                                        "PICTURE",
+                                                        "USAGE",
+                                                        "COMP",
+                                                        "COMP-0",
+                                                        "COMP-1",
+                                                        "COMP-2",
+                                                        "COMP-3",
+                                                        "COMP-4",
+                                                        "COMP-5",
+                                                        "COMPUTATIONAL",
+                                                        "COMPUTATIONAL-0",
+                                                        "COMPUTATIONAL-1",
+                                                        "COMPUTATIONAL-2",
+                                                        "COMPUTATIONAL-3",
+                                                        "COMPUTATIONAL-4",
+                                                        "COMPUTATIONAL-5",
+                                                        "BINARY",
+                                                        "PACKED-DECIMAL",
+                                                        "DISPLAY",
+                                                        "SIGN",
+                                                        "LEADING",
+                                                        "TRAILING",
+                                                        "SYNC",
+                                                        "SYNCHRONIZED",
+                                                        "OCCURS",
+                                                        "REDEFINES",
+                                                        "VALUE",
+                                                        "VALUES",
+                                                        "JUSTIFIED",
+                                                        "JUST",
+                                                        "BLANK",
+                                                        "EXTERNAL",
+                                                        "GLOBAL",
+                                                        "RENAMES",
+                                                        "INDEX",
+                                                        "POINTER",
+                                                        "IS"};
   return words;
 }
 
@@ -276,8 +309,7 @@ struct RawEntry {
 
 class EntryParser {
  public:
-  EntryParser(const std::vector<Token>& tokens, const ParseOptions& options)
-      : t_(tokens), options_(options) {}
+  explicit EntryParser(const std::vector<Token>& tokens) : t_(tokens) {}
 
   std::vector<RawEntry> parse() {
     std::vector<RawEntry> entries;
@@ -376,8 +408,8 @@ class EntryParser {
     if (tok.kind == TokenKind::kPeriod) return true;
     if (tok.kind != TokenKind::kWord) return false;
     std::string w = upper(tok.text);
-    return clause_words().count(w) > 0 || w == "INDEXED" || w == "ASCENDING" ||
-           w == "DESCENDING" || w == "DEPENDING";
+    return clause_words().count(w) > 0 || w == "INDEXED" || w == "ASCENDING" || w == "DESCENDING" ||
+           w == "DEPENDING";
   }
 
   RawEntry entry() {
@@ -432,7 +464,8 @@ class EntryParser {
 
   void expect_period() {
     if (at_end()) fail_here("a '.' is missing at the end of the entry");
-    if (peek().kind != TokenKind::kPeriod) fail(peek(), "expected '.' but found '" + peek().text + "'");
+    if (peek().kind != TokenKind::kPeriod)
+      fail(peek(), "expected '.' but found '" + peek().text + "'");
     ++pos_;
   }
 
@@ -476,9 +509,9 @@ class EntryParser {
       if (w != "LEADING" && w != "TRAILING") fail(t_[pos_ - 1], "expected LEADING or TRAILING");
       bool separate = accept("SEPARATE");
       if (separate) accept("CHARACTER");
-      f.sign = w == "LEADING" ? (separate ? SignPosition::kLeadingSeparate : SignPosition::kLeading)
-                              : (separate ? SignPosition::kTrailingSeparate
-                                          : SignPosition::kTrailing);
+      f.sign = w == "LEADING"
+                   ? (separate ? SignPosition::kLeadingSeparate : SignPosition::kLeading)
+                   : (separate ? SignPosition::kTrailingSeparate : SignPosition::kTrailing);
       e.sign_explicit = true;
       return;
     }
@@ -534,7 +567,8 @@ class EntryParser {
       if (f.depending_on.empty()) f.occurs_min = b;
       while (peek_word("ASCENDING") || peek_word("DESCENDING") || peek_word("INDEXED")) {
         std::string kw = upper(next().text);
-        if (kw == "INDEXED") accept("BY");
+        if (kw == "INDEXED")
+          accept("BY");
         else {
           accept("KEY");
           accept("IS");
@@ -553,7 +587,6 @@ class EntryParser {
   }
 
   const std::vector<Token>& t_;
-  const ParseOptions& options_;
   std::size_t pos_ = 0;
 };
 
@@ -588,13 +621,15 @@ int resolve(const Copybook& cb, const std::string& qualified, int before, const 
     if (!name_matches(cb, i, qualified)) continue;
     if (found >= 0 && i < before) {
       // Prefer the nearest preceding one; ambiguity among earlier ones is an error.
-      throw CopybookError(at.line, at.column,
-                          std::string(what) + " '" + qualified + "' is ambiguous; qualify it with OF");
+      throw CopybookError(
+          at.line, at.column,
+          std::string(what) + " '" + qualified + "' is ambiguous; qualify it with OF");
     }
     if (found < 0) found = i;
   }
   if (found < 0)
-    throw CopybookError(at.line, at.column, std::string(what) + " '" + qualified + "' is not defined");
+    throw CopybookError(at.line, at.column,
+                        std::string(what) + " '" + qualified + "' is not defined");
   return found;
 }
 
@@ -612,8 +647,8 @@ void layout(Copybook& cb, int idx, std::size_t offset, std::size_t root_offset,
       } else {
         start = end;
         if (ch.synchronized && !ch.is_group()) {
-          std::size_t unit = detail::storage_length(ch.picture, ch.usage, ch.sign,
-                                                    options.binary_size_1_2_4_8);
+          std::size_t unit =
+              detail::storage_length(ch.picture, ch.usage, ch.sign, options.binary_size_1_2_4_8);
           if (ch.usage != Usage::kDisplay && ch.usage != Usage::kPacked &&
               (unit == 2 || unit == 4 || unit == 8)) {
             std::size_t rel = start - root_offset;
@@ -646,7 +681,7 @@ Copybook parse_copybook(std::string_view text, const ParseOptions& options) {
   for (const Token& t : tokens)
     if (t.kind == TokenKind::kLiteral && t.open)
       throw CopybookError(t.line, t.column, "literal is not closed");
-  EntryParser ep(tokens, options);
+  EntryParser ep(tokens);
   std::vector<RawEntry> entries = ep.parse();
   if (entries.empty()) throw CopybookError(1, 1, "the copybook has no data description entries");
 
@@ -682,8 +717,9 @@ Copybook parse_copybook(std::string_view text, const ParseOptions& options) {
       Field& parent = cb.fields[f.parent];
       if (!raw_of[f.parent]->picture_text.empty() || parent.level == 77)
         throw CopybookError(f.line, f.column,
-                            "'" + parent.name + "' has a PICTURE (or is level 77) and cannot contain '" +
-                                f.name + "'");
+                            "'" + parent.name +
+                                "' has a PICTURE (or is level 77) and cannot contain '" + f.name +
+                                "'");
       parent.children.push_back(idx);
     }
     cb.fields.push_back(std::move(f));
@@ -713,19 +749,22 @@ Copybook parse_copybook(std::string_view text, const ParseOptions& options) {
     }
     if (!e.picture_text.empty()) {
       std::size_t col = 0;
-      std::string err = detail::analyze_picture(e.picture_text, options.decimal_point_is_comma,
-                                                f.picture, col);
+      std::string err =
+          detail::analyze_picture(e.picture_text, options.decimal_point_is_comma, f.picture, col);
       if (!err.empty())
         throw CopybookError(e.picture_line, e.picture_column + static_cast<int>(col),
                             "PICTURE '" + e.picture_text + "': " + err);
       f.has_picture = true;
       if (f.usage == Usage::kFloat32 || f.usage == Usage::kFloat64)
-        throw CopybookError(f.line, f.column, "COMP-1/COMP-2 item '" + f.name + "' cannot have a PICTURE");
+        throw CopybookError(f.line, f.column,
+                            "COMP-1/COMP-2 item '" + f.name + "' cannot have a PICTURE");
       if (f.usage == Usage::kIndex || f.usage == Usage::kPointer)
-        throw CopybookError(f.line, f.column, "INDEX/POINTER item '" + f.name + "' cannot have a PICTURE");
+        throw CopybookError(f.line, f.column,
+                            "INDEX/POINTER item '" + f.name + "' cannot have a PICTURE");
       if (f.picture.category != Category::kNumeric && f.usage != Usage::kDisplay)
-        throw CopybookError(e.picture_line, e.picture_column,
-                            "USAGE " + std::string(to_string(f.usage)) + " needs a numeric PICTURE");
+        throw CopybookError(
+            e.picture_line, e.picture_column,
+            "USAGE " + std::string(to_string(f.usage)) + " needs a numeric PICTURE");
       if (f.picture.category == Category::kNumeric && f.picture.explicit_point &&
           f.usage != Usage::kDisplay)
         throw CopybookError(e.picture_line, e.picture_column,
@@ -749,8 +788,9 @@ Copybook parse_copybook(std::string_view text, const ParseOptions& options) {
       f.picture.digits = 9;
     } else if (!f.renames_from.empty()) {
     } else {
-      throw CopybookError(f.line, f.column,
-                          "elementary item '" + f.name + "' has no PICTURE (and is not COMP-1/COMP-2)");
+      throw CopybookError(
+          f.line, f.column,
+          "elementary item '" + f.name + "' has no PICTURE (and is not COMP-1/COMP-2)");
     }
   }
 
@@ -766,8 +806,9 @@ Copybook parse_copybook(std::string_view text, const ParseOptions& options) {
         if (cb.fields[s].name == f.redefines && s != static_cast<int>(i)) target = s;
       }
       if (target < 0)
-        throw CopybookError(f.line, f.column,
-                            "REDEFINES '" + f.redefines + "' does not name an earlier item at the same level");
+        throw CopybookError(
+            f.line, f.column,
+            "REDEFINES '" + f.redefines + "' does not name an earlier item at the same level");
       while (cb.fields[target].redefines_field >= 0) target = cb.fields[target].redefines_field;
       f.redefines_field = target;
       if (f.parent < 0) f.redefines_field = -1;  // 01 REDEFINES: another view of the record area
@@ -777,7 +818,8 @@ Copybook parse_copybook(std::string_view text, const ParseOptions& options) {
       const Field& d = cb.fields[f.depending_field];
       if (d.is_group() || d.picture.category != Category::kNumeric || d.occurs)
         throw CopybookError(f.line, f.column,
-                            "DEPENDING ON item '" + d.name + "' must be a numeric elementary item outside any table");
+                            "DEPENDING ON item '" + d.name +
+                                "' must be a numeric elementary item outside any table");
       if (f.depending_field >= static_cast<int>(i))
         throw CopybookError(f.line, f.column,
                             "DEPENDING ON item '" + d.name + "' must come before the table");
@@ -789,9 +831,10 @@ Copybook parse_copybook(std::string_view text, const ParseOptions& options) {
     }
     if (f.level == 66) {
       f.renames_from_field = resolve(cb, f.renames_from, static_cast<int>(i), f, "RENAMES item");
-      f.renames_thru_field = f.renames_thru.empty()
-                                 ? f.renames_from_field
-                                 : resolve(cb, f.renames_thru, static_cast<int>(i), f, "RENAMES THRU item");
+      f.renames_thru_field =
+          f.renames_thru.empty()
+              ? f.renames_from_field
+              : resolve(cb, f.renames_thru, static_cast<int>(i), f, "RENAMES THRU item");
     }
   }
   if (cb.roots.empty()) throw CopybookError(1, 1, "the copybook has no records");

@@ -8,8 +8,20 @@ namespace {
 
 bool is_edit_symbol(char c) {
   switch (c) {
-    case 'Z': case '*': case '+': case '-': case 'B': case '0': case '/': case ',': case '.':
-    case '$': case 'C': case 'R': case 'D': case 'E':
+    case 'Z':
+    case '*':
+    case '+':
+    case '-':
+    case 'B':
+    case '0':
+    case '/':
+    case ',':
+    case '.':
+    case '$':
+    case 'C':
+    case 'R':
+    case 'D':
+    case 'E':
       return true;
     default:
       return false;

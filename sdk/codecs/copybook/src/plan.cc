@@ -1,5 +1,6 @@
 #include "sdk/codecs/copybook/src/plan.h"
 
+#include <cstring>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -25,6 +26,7 @@ struct Builder {
       for (char& c : n.name)
         if (c == '-') c = '_';
       n.key = "\"" + n.name + "\":";
+      if (n.key.size() <= sizeof n.key48) std::memcpy(n.key48, n.key.data(), n.key.size());
       n.path = f.path;
       n.emit = !f.filler;
       n.abs_offset = static_cast<std::uint32_t>(f.offset);
@@ -51,7 +53,8 @@ struct Builder {
           // The counter precedes the table, so its plan node exists already.
           auto pit = plan_of.find(f.depending_field);
           if (pit == plan_of.end())
-            throw std::invalid_argument("DEPENDING ON item of " + f.path + " is outside the record");
+            throw std::invalid_argument("DEPENDING ON item of " + f.path +
+                                        " is outside the record");
           plan.nodes[static_cast<std::size_t>(pit->second)].store_slot = slot;
           plan.counter_nodes[static_cast<std::size_t>(slot)] = pit->second;
         } else {
@@ -77,8 +80,10 @@ struct Builder {
           char s = n.edit_symbols[i];
           bool d = s == '9' || s == 'Z' || s == '*';
           if (s == '+' || s == '-' || s == '$') {
-            if (floating == s) d = true;
-            else if (i + 1 < n.edit_symbols.size() && n.edit_symbols[i + 1] == s) floating = s;
+            if (floating == s)
+              d = true;
+            else if (i + 1 < n.edit_symbols.size() && n.edit_symbols[i + 1] == s)
+              floating = s;
           }
           n.edit_digit.push_back(d);
         }
@@ -86,8 +91,12 @@ struct Builder {
         n.max_out = 48 + 64;
       } else {
         switch (f.usage) {
-          case Usage::kDisplay: n.kind = Kind::kZoned; break;
-          case Usage::kPacked: n.kind = Kind::kPacked; break;
+          case Usage::kDisplay:
+            n.kind = Kind::kZoned;
+            break;
+          case Usage::kPacked:
+            n.kind = Kind::kPacked;
+            break;
           case Usage::kBinary:
             n.kind = Kind::kBinary;
             n.check_digits = true;
@@ -117,7 +126,8 @@ struct Builder {
           n.point_pos = pos;
         }
         n.quote = quote && (n.scale > 0 || n.digits > 15);
-        n.max_out = 48 + static_cast<std::size_t>(n.length) + static_cast<std::size_t>(n.scale < 0 ? -n.scale : 0);
+        n.max_out = 48 + static_cast<std::size_t>(n.length) +
+                    static_cast<std::size_t>(n.scale < 0 ? -n.scale : 0);
       }
     }
     for (int c : f.children) {
@@ -132,9 +142,19 @@ struct Builder {
 
 Plan build_plan(const Copybook& cb, int root_index, bool native_le, bool binary_le, bool quote) {
   Builder b{cb, native_le, binary_le, quote, {}, {}, {}};
-  b.add(root_index, static_cast<std::uint32_t>(cb.fields[static_cast<std::size_t>(root_index)].offset), false);
+  b.add(root_index,
+        static_cast<std::uint32_t>(cb.fields[static_cast<std::size_t>(root_index)].offset), false);
+  // Worst-case output per item (children first: they come after their parent in the vector).
+  for (std::size_t i = b.plan.nodes.size(); i-- > 0;) {
+    PlanNode& n = b.plan.nodes[i];
+    std::size_t one = n.max_out + 8;
+    for (int c : n.children) one += b.plan.nodes[static_cast<std::size_t>(c)].max_total;
+    n.max_total = n.key.size() + 8 + one * n.occurs_max;
+  }
   for (int slot = 0; slot < b.plan.counters; ++slot) {
-    const PlanNode& c = b.plan.nodes[static_cast<std::size_t>(b.plan.counter_nodes[static_cast<std::size_t>(slot)])];
+    const PlanNode& c =
+        b.plan
+            .nodes[static_cast<std::size_t>(b.plan.counter_nodes[static_cast<std::size_t>(slot)])];
     if (c.kind == Kind::kGroup || c.kind == Kind::kText || c.kind == Kind::kEdited ||
         c.kind == Kind::kFloat32 || c.kind == Kind::kFloat64)
       throw std::invalid_argument("DEPENDING ON item " + c.path + " must be numeric");

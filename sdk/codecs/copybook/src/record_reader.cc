@@ -12,8 +12,8 @@ std::size_t StreamSource::read(std::uint8_t* into, std::size_t max) {
 
 RecordReader::RecordReader(ByteSource& source, RecordFormatOptions options)
     : source_(source), options_(options) {
-  const bool fixed = options_.format == RecordFormat::kFixed ||
-                     options_.format == RecordFormat::kFixedBlocked;
+  const bool fixed =
+      options_.format == RecordFormat::kFixed || options_.format == RecordFormat::kFixedBlocked;
   if (fixed && options_.record_length == 0)
     throw std::invalid_argument("fixed-length records need a record length");
   std::size_t size = std::max<std::size_t>(options_.buffer_size, 1 << 16);
@@ -72,10 +72,9 @@ ReadStatus RecordReader::next(std::span<const std::uint8_t>& record) {
           return ReadStatus::kError;
         }
         const std::uint8_t* h = buf_.data() + begin_;
-        std::size_t bl = (h[0] & 0x80)
-                             ? (std::size_t{h[0] & 0x7Fu} << 24 | std::size_t{h[1]} << 16 |
-                                std::size_t{h[2]} << 8 | h[3])
-                             : (std::size_t{h[0]} << 8 | h[1]);
+        std::size_t bl = (h[0] & 0x80) ? (std::size_t{h[0] & 0x7Fu} << 24 |
+                                          std::size_t{h[1]} << 16 | std::size_t{h[2]} << 8 | h[3])
+                                       : (std::size_t{h[0]} << 8 | h[1]);
         if (bl < 8) {
           error_ = "block descriptor word length " + std::to_string(bl) + " at offset " +
                    std::to_string(consumed_) + " is too small";
@@ -100,8 +99,8 @@ ReadStatus RecordReader::next(std::span<const std::uint8_t>& record) {
         }
         n -= 4;
       }
-      const std::size_t other = options_.rdw_little_endian ? (std::size_t{h[0]} | h[1])
-                                                           : (std::size_t{h[2]} | h[3]);
+      const std::size_t other =
+          options_.rdw_little_endian ? (std::size_t{h[0]} | h[1]) : (std::size_t{h[2]} | h[3]);
       if (other != 0) {
         error_ = "record descriptor word at offset " + std::to_string(consumed_) +
                  " has non-zero reserved bytes (wrong RDW byte order?)";

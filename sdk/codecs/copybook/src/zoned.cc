@@ -12,7 +12,7 @@ ZonedTables make(bool ebcdic) {
   if (ebcdic) {
     for (int d = 0; d < 10; ++d) {
       t.plain[0xF0 + d] = static_cast<std::uint8_t>(d);
-      t.unsigned_last[0xF0 + d] = t.unsigned_last[0xC0 + d] = static_cast<std::uint8_t>(d);
+      t.unsigned_last[0xF0 + d] = static_cast<std::uint8_t>(d);  // unsigned: F zone only
       // Preferred signs C (+) and D (-), F (unsigned/+); A, E (+) and B (-) are also valid.
       for (int z : {0xC0, 0xF0, 0xA0, 0xE0}) t.overpunch[z + d] = static_cast<std::uint8_t>(d);
       for (int z : {0xD0, 0xB0}) t.overpunch[z + d] = static_cast<std::uint8_t>(d | kNeg);

@@ -76,15 +76,41 @@ TEST_F(Examples, DebitOrderRowBecomesAPaymentFailedTrigger) {
 TEST_F(Examples, DebitOrderRowFailures) {
   auto m = load_mapping(kExamples / "payment_failed.debit_order_row.json", options_);
   auto row = read_json(kExamples / "samples/debit_order_row.json");
-  row.as_object()["DO-RETURN-DATE"] = "2026366";  // 2026 is not a leap year
+  row.as_object()["DO-DUE-DATE"] = "2026366";  // 2026 is not a leap year
   row.as_object()["DO-RETURN-CODE"] = "99";
   auto result = m->apply(row, Direction::to_canonical);
   ASSERT_FALSE(result.ok);
   ASSERT_EQ(result.errors.size(), 2u) << result.diagnostic(m->name());
   EXPECT_EQ(result.errors[0].code, MapErrorCode::invalid_julian_day);
-  EXPECT_EQ(result.errors[0].input_path, "/DO-RETURN-DATE");
+  EXPECT_EQ(result.errors[0].input_path, "/DO-DUE-DATE");
   EXPECT_EQ(result.errors[1].code, MapErrorCode::unknown_code);
 }
+
+#ifdef COREGATE_MAPPING_WITH_SCHEMA
+TEST_F(Examples, EveryExampleMatchesTheMappingSchema) {
+  auto schema = registry_.find("mapping/mapping.json");
+  ASSERT_TRUE(schema) << "schemas/mapping/mapping.json not loaded";
+  int checked = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(kExamples)) {
+    if (entry.path().extension() != ".json") continue;
+    std::vector<schema::ValidationError> errors;
+    EXPECT_TRUE(schema->validate(read_json(entry.path()), &errors))
+        << entry.path() << ": "
+        << (errors.empty() ? "" : errors[0].instance_pointer + " " + errors[0].message);
+    ++checked;
+  }
+  EXPECT_GE(checked, 2);
+  // And the schema rejects what the compiler rejects structurally.
+  EXPECT_FALSE(schema->validate(
+      json::parse(R"({"name": "x", "fields": [{"canonical": "a", "system": "/A"}]})"), nullptr));
+  EXPECT_FALSE(
+      schema->validate(json::parse(R"({"name": "x", "fields": [{"canonical": "/a"}]})"), nullptr));
+  EXPECT_FALSE(schema->validate(
+      json::parse(
+          R"({"name": "x", "fields": [{"canonical": "/a", "system": "/A", "decimal": {"rounding": "bankers"}}]})"),
+      nullptr));
+}
+#endif
 
 TEST_F(Examples, EveryExampleCompiles) {
   for (const auto& entry : std::filesystem::directory_iterator(kExamples)) {

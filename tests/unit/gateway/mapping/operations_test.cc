@@ -15,11 +15,11 @@ using testing::compile_fields;
 using testing::run;
 namespace json = boost::json;
 
-const MapError& only_error(const MapResult& r) {
+// By value: callers pass a temporary MapResult.
+MapError only_error(const MapResult& r) {
   EXPECT_FALSE(r.ok);
   EXPECT_EQ(r.errors.size(), 1u) << all_errors(r);
-  static const MapError none{};
-  return r.errors.empty() ? none : r.errors.front();
+  return r.errors.empty() ? MapError{} : r.errors.front();
 }
 
 TEST(MappingCopy, RenamesAndNestsBothWays) {
@@ -39,7 +39,7 @@ TEST(MappingCopy, MissingSourceNamesThePathAndStep) {
     {"canonical": "/account/id", "system": "/ACCT-NO"},
     {"canonical": "/amount", "system": "/AMT"}])");
   auto r = run(*m, R"({"amount": "1"})", Direction::to_system);
-  const MapError& e = only_error(r);
+  const MapError e = only_error(r);
   EXPECT_EQ(e.code, MapErrorCode::missing_source);
   EXPECT_EQ(e.input_path, "/account/id");
   EXPECT_EQ(e.step, 0);
@@ -155,7 +155,7 @@ TEST(MappingDecimal, ScalesExactlyAndRoundsByName) {
 
 TEST(MappingDecimal, OverflowIsAnErrorNotATruncation) {
   auto m = compile_fields(kAmountRule);
-  const MapError& e = only_error(run(*m, R"({"amount": "123456.78"})", Direction::to_system));
+  const MapError e = only_error(run(*m, R"({"amount": "123456.78"})", Direction::to_system));
   EXPECT_EQ(e.code, MapErrorCode::decimal_overflow);
   EXPECT_EQ(e.input_path, "/amount");
   EXPECT_NE(e.message.find("123456.78 needs 6 integer digits; the system field holds 5"),
@@ -228,11 +228,11 @@ TEST(MappingDate, InvalidCalendarDatesAreErrors) {
   for (const char* bad :
        {"2026-02-30", "2026-02-29", "2026-13-01", "2026-04-31", "2026-00-10", "0000-01-01",
         "2026-2-3", "20260203", "2026/02/03", "2026-02-03T00:00:00Z"}) {
-    const MapError& e =
+    const MapError e =
         only_error(run(*m, std::string(R"({"due": ")") + bad + "\"}", Direction::to_system));
     EXPECT_EQ(e.code, MapErrorCode::invalid_date) << bad;
   }
-  const MapError& e = only_error(run(*m, R"({"due": "2026-02-30"})", Direction::to_system));
+  const MapError e = only_error(run(*m, R"({"due": "2026-02-30"})", Direction::to_system));
   EXPECT_NE(e.message.find("2026-02 has no day 30"), std::string::npos) << e.message;
   EXPECT_EQ(only_error(run(*m, R"({"DUE-DT": "20260230"})", Direction::to_canonical)).code,
             MapErrorCode::invalid_date);
@@ -304,7 +304,7 @@ TEST(MappingCodes, TableBothWaysWithDefaultsOrErrors) {
   EXPECT_EQ(back.output.at("status"), "returned");
   auto r = run(*m, R"({"status": "paid"})", Direction::to_system);
   EXPECT_EQ(r.output.at("ST"), "P");
-  const MapError& e = only_error(run(*m, R"({"ST": "X"})", Direction::to_canonical));
+  const MapError e = only_error(run(*m, R"({"ST": "X"})", Direction::to_canonical));
   EXPECT_EQ(e.code, MapErrorCode::unknown_code);
   EXPECT_NE(e.message.find("unknown system code 'X'"), std::string::npos) << e.message;
   EXPECT_EQ(only_error(run(*m, R"({"status": "Returned"})", Direction::to_system)).code,
@@ -378,7 +378,7 @@ TEST(MappingText, PadsTrimsAndRefusesTooLong) {
   auto back = m->apply(r.output, Direction::to_canonical);
   EXPECT_EQ(back.output, json::parse(R"({"name": "Smith", "ref": "42"})"));
 
-  const MapError& e =
+  const MapError e =
       only_error(run(*m, R"({"name": "Bartholomew-Smith", "ref": "1"})", Direction::to_system));
   EXPECT_EQ(e.code, MapErrorCode::too_long);
   EXPECT_NE(e.message.find("17 characters; the system field is 10 wide"), std::string::npos)
@@ -399,7 +399,7 @@ TEST(MappingCharset, NonAsciiBoundForEbcdicIsAnError) {
   auto m = compile_fields(R"([{"canonical": "/name", "system": "/NAME", "text": {"width": 12}}])",
                           R"("system": {"charset": "ebcdic"}, )");
   EXPECT_TRUE(run(*m, R"({"name": "O'Neil-Smith"})", Direction::to_system).ok);
-  const MapError& e = only_error(run(*m, R"({"name": "Zoë"})", Direction::to_system));
+  const MapError e = only_error(run(*m, R"({"name": "Zoë"})", Direction::to_system));
   EXPECT_EQ(e.code, MapErrorCode::unrepresentable_character);
   EXPECT_NE(e.message.find("'ë' (U+00EB) at character 3"), std::string::npos) << e.message;
   // Variant characters (different bytes across EBCDIC code pages) are refused too.
@@ -423,7 +423,7 @@ TEST(MappingCharset, NamedEbcdicCodePageThroughTheCopybookCodec) {
   auto m = compile_fields(R"([{"canonical": "/name", "system": "/NAME"}])",
                           R"("system": {"charset": "cp037"}, )");
   EXPECT_TRUE(run(*m, R"({"name": "Zoë [x]"})", Direction::to_system).ok);  // cp037 has ë, [ ]
-  const MapError& e = only_error(run(*m, R"({"name": "Zoë €"})", Direction::to_system));
+  const MapError e = only_error(run(*m, R"({"name": "Zoë €"})", Direction::to_system));
   EXPECT_EQ(e.code, MapErrorCode::unrepresentable_character);
   EXPECT_NE(e.message.find("U+20AC"), std::string::npos) << e.message;
 #endif

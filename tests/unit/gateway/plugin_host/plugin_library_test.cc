@@ -37,7 +37,8 @@ INSTANTIATE_TEST_SUITE_P(
         Refusal{"no_entry", {"exports no coregate_plugin_init symbol"}},
         Refusal{"null_descriptor", {"returned NULL"}},
         Refusal{"short_descriptor", {"descriptor is", "needs at least", "rebuild"}},
-        Refusal{"not_elf", {"not a shared object"}}),
+        Refusal{"not_elf", {"not a shared object"}},
+        Refusal{"throwing_init", {"coregate_plugin_init threw", "throwing_init: coregate_plugin_init threw"}}),
     [](const auto& info) { return std::string(info.param.fixture); });
 
 TEST(Loader, LoadsAHealthyPluginAndReadsItsDescriptor) {

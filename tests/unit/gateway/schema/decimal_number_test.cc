@@ -7,9 +7,11 @@
 namespace coregate::schema::detail {
 namespace {
 
-boost::json::value num(const char* text) { return boost::json::parse(text); }
+boost::json::value num(const char* text) {
+  return boost::json::parse(text);
+}
 
-TEST(DecimalNumber, MultipleOfIsExactOnDecimals) {
+TEST(SchemaDecimalNumber, MultipleOfIsExactOnDecimals) {
   // Each of these is wrong with a naive fmod on doubles.
   EXPECT_TRUE(is_multiple_of(num("0.0075"), num("0.0001")));
   EXPECT_TRUE(is_multiple_of(num("19.99"), num("0.01")));
@@ -25,14 +27,14 @@ TEST(DecimalNumber, MultipleOfIsExactOnDecimals) {
   EXPECT_FALSE(is_multiple_of(num("18446744073709551615"), num("2")));
 }
 
-TEST(DecimalNumber, ComparesAcrossRepresentations) {
+TEST(SchemaDecimalNumber, ComparesAcrossRepresentations) {
   EXPECT_EQ(compare_numbers(num("1"), num("1.0")), 0);
   EXPECT_LT(compare_numbers(num("-1"), num("18446744073709551615")), 0);
   EXPECT_GT(compare_numbers(num("9007199254740993"), num("9007199254740992.0")), 0);
   EXPECT_LT(compare_numbers(num("2.5"), num("3")), 0);
 }
 
-TEST(DecimalNumber, IntegralNumbers) {
+TEST(SchemaDecimalNumber, IntegralNumbers) {
   EXPECT_TRUE(is_integral_number(num("1.0")));
   EXPECT_TRUE(is_integral_number(num("-7")));
   EXPECT_FALSE(is_integral_number(num("1.5")));

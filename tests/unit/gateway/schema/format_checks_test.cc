@@ -5,7 +5,7 @@
 namespace coregate::schema::detail {
 namespace {
 
-TEST(FormatChecks, Dates) {
+TEST(SchemaFormatChecks, Dates) {
   EXPECT_TRUE(is_valid_date("2026-02-28"));
   EXPECT_TRUE(is_valid_date("2024-02-29"));
   EXPECT_FALSE(is_valid_date("2026-02-29"));
@@ -18,7 +18,7 @@ TEST(FormatChecks, Dates) {
   EXPECT_TRUE(is_valid_date("2000-02-29"));
 }
 
-TEST(FormatChecks, DateTimes) {
+TEST(SchemaFormatChecks, DateTimes) {
   EXPECT_TRUE(is_valid_date_time("2026-03-02T10:41:07+02:00"));
   EXPECT_TRUE(is_valid_date_time("2026-03-02t10:41:07.123z"));
   EXPECT_TRUE(is_valid_date_time("1998-12-31T23:59:60Z"));
@@ -32,7 +32,7 @@ TEST(FormatChecks, DateTimes) {
   EXPECT_FALSE(is_valid_date_time("2026-03-02T10:41:07.Z"));
 }
 
-TEST(FormatChecks, Emails) {
+TEST(SchemaFormatChecks, Emails) {
   EXPECT_TRUE(is_valid_email("thandi.mokoena@example.co.za"));
   EXPECT_TRUE(is_valid_email("\"joe bloggs\"@example.com"));
   EXPECT_TRUE(is_valid_email("a@[127.0.0.1]"));
@@ -46,7 +46,7 @@ TEST(FormatChecks, Emails) {
   EXPECT_FALSE(is_valid_email("a@"));
 }
 
-TEST(FormatChecks, Uuids) {
+TEST(SchemaFormatChecks, Uuids) {
   EXPECT_TRUE(is_valid_uuid("2eb8aa08-aa98-11ea-b4aa-73b441d16380"));
   EXPECT_TRUE(is_valid_uuid("2EB8AA08-AA98-11EA-B4AA-73B441D16380"));
   EXPECT_FALSE(is_valid_uuid("2eb8aa08aa9811eab4aa73b441d16380"));
@@ -54,7 +54,7 @@ TEST(FormatChecks, Uuids) {
   EXPECT_FALSE(is_valid_uuid("{2eb8aa08-aa98-11ea-b4aa-73b441d16380}"));
 }
 
-TEST(FormatChecks, OnlyFourFormatsAreKnown) {
+TEST(SchemaFormatChecks, OnlyFourFormatsAreKnown) {
   EXPECT_TRUE(parse_format_name("date"));
   EXPECT_TRUE(parse_format_name("uuid"));
   EXPECT_FALSE(parse_format_name("ipv4"));

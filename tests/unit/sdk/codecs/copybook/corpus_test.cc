@@ -20,8 +20,8 @@ using cb::testing::FlatValue;
 
 namespace {
 
-const std::filesystem::path kCorpus = std::filesystem::path(COREGATE_SOURCE_DIR) / ".." / "shared" /
-                                      "corpora" / "cobrix";
+const std::filesystem::path kCorpus =
+    std::filesystem::path(COREGATE_SOURCE_DIR) / ".." / "shared" / "corpora" / "cobrix";
 
 std::string slurp(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -39,9 +39,9 @@ std::vector<std::string> lines_of(const std::filesystem::path& p) {
   return v;
 }
 
-#define REQUIRE_CORPUS()                                                                \
-  if (!std::filesystem::exists(kCorpus / "test6_copybook.cob"))                         \
-  GTEST_SKIP() << "Cobrix corpus not found at " << kCorpus                              \
+#define REQUIRE_CORPUS()                                        \
+  if (!std::filesystem::exists(kCorpus / "test6_copybook.cob")) \
+  GTEST_SKIP() << "Cobrix corpus not found at " << kCorpus      \
                << " (the published corpora live beside the repository in ../shared)"
 
 bool is_float_field(const std::string& path) {
@@ -110,7 +110,7 @@ TEST(CopybookCorpus, Test6EveryFieldOfAllRecords) {
   cb::DecodeOptions opt;
   opt.float_format = cb::FloatFormat::kIeee754;
   opt.printable_ascii_only = true;  // Cobrix's plain cp037
-  opt.lenient = true;  // Cobrix reads invalid values as null
+  opt.lenient = true;               // Cobrix reads invalid values as null
   cb::RecordDecoder dec(book, opt);
   ASSERT_EQ(dec.record_length(), 1493u);
   const std::string data = slurp(kCorpus / "test6_data" / "INTEGR.TYPES.NOV28.DATA.dat");
@@ -156,7 +156,8 @@ TEST_P(Test9CodePages, EveryFieldOfTheFirst60Records) {
   for (std::size_t r = 0; r < expected.size(); ++r) {
     std::string_view json;
     cb::DecodeError err;
-    ASSERT_TRUE(dec.decode({reinterpret_cast<const std::uint8_t*>(data.data()) + r * 45, 45}, json, err))
+    ASSERT_TRUE(
+        dec.decode({reinterpret_cast<const std::uint8_t*>(data.data()) + r * 45, 45}, json, err))
         << err.to_string();
     Flat a = cb::testing::flatten(json);
     Flat e = cb::testing::flatten(expected[r]);
@@ -166,14 +167,13 @@ TEST_P(Test9CodePages, EveryFieldOfTheFirst60Records) {
   EXPECT_EQ(compared, 60 * 6);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Cobrix, Test9CodePages,
-    ::testing::Values(std::make_pair("cp037", "test9_cp037_ext.txt"),
-                      std::make_pair("cp273", "test9_cp273.txt"),
-                      std::make_pair("cp500", "test9_cp500.txt"),
-                      std::make_pair("cp1140", "test9_cp1140.txt"),
-                      std::make_pair("cp1148", "test9_cp1148.txt")),
-    [](const auto& info) { return std::string(info.param.first); });
+INSTANTIATE_TEST_SUITE_P(Cobrix, Test9CodePages,
+                         ::testing::Values(std::make_pair("cp037", "test9_cp037_ext.txt"),
+                                           std::make_pair("cp273", "test9_cp273.txt"),
+                                           std::make_pair("cp500", "test9_cp500.txt"),
+                                           std::make_pair("cp1140", "test9_cp1140.txt"),
+                                           std::make_pair("cp1148", "test9_cp1148.txt")),
+                         [](const auto& info) { return std::string(info.param.first); });
 
 TEST(CopybookCorpus, Test1OccursDependingOnWithRedefines) {
   REQUIRE_CORPUS();
@@ -190,7 +190,8 @@ TEST(CopybookCorpus, Test1OccursDependingOnWithRedefines) {
   for (std::size_t r = 0; r < expected.size(); ++r) {
     std::string_view json;
     cb::DecodeError err;
-    ASSERT_TRUE(dec.decode({reinterpret_cast<const std::uint8_t*>(data.data()) + r * 2202, 2202}, json, err))
+    ASSERT_TRUE(dec.decode({reinterpret_cast<const std::uint8_t*>(data.data()) + r * 2202, 2202},
+                           json, err))
         << err.to_string();
     Flat a = cb::testing::flatten(json);
     Flat e = cb::testing::flatten(expected[r]);
@@ -225,7 +226,8 @@ void check_test5(const std::filesystem::path& file, bool little_endian, bool wit
     ASSERT_EQ(reader.next(rec), cb::ReadStatus::kRecord) << reader.error();
     Flat e = cb::testing::flatten(expected[r]);
     EXPECT_EQ(std::to_string(rec.size()), e.at("Record_Byte_Length").text) << "record " << r;
-    for (const char* generated : {"File_Id", "Record_Id", "Record_Byte_Length", "Seg_Id0", "Seg_Id1"})
+    for (const char* generated :
+         {"File_Id", "Record_Id", "Record_Byte_Length", "Seg_Id0", "Seg_Id1"})
       e.erase(generated);
     std::string_view json;
     cb::DecodeError err;
@@ -238,7 +240,8 @@ void check_test5(const std::filesystem::path& file, bool little_endian, bool wit
       const std::string other = seg == "C" ? "CONTACTS." : "STATIC_DETAILS.";
       for (auto it = e.begin(); it != e.end();)
         it = it->first.rfind(other, 0) == 0 ? e.erase(it) : std::next(it);
-      for (const auto& [path, v] : a) EXPECT_NE(path.rfind(other, 0), 0u) << "record " << r << " has " << path;
+      for (const auto& [path, v] : a)
+        EXPECT_NE(path.rfind(other, 0), 0u) << "record " << r << " has " << path;
     }
     EXPECT_EQ(a.size(), e.size()) << "record " << r << ": " << json;
     compare_record(e, a, "test5 record " + std::to_string(r), false, compared);

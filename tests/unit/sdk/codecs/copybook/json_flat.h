@@ -39,11 +39,13 @@ class FlatParser {
     return s_[i_];
   }
   void expect(char c) {
-    if (peek() != c) throw std::runtime_error(std::string("expected '") + c + "' at " + std::to_string(i_));
+    if (peek() != c)
+      throw std::runtime_error(std::string("expected '") + c + "' at " + std::to_string(i_));
     ++i_;
   }
   static void utf8(std::string& out, unsigned cp) {
-    if (cp < 0x80) out.push_back(static_cast<char>(cp));
+    if (cp < 0x80)
+      out.push_back(static_cast<char>(cp));
     else if (cp < 0x800) {
       out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
       out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
@@ -66,18 +68,30 @@ class FlatParser {
       }
       char e = s_[i_++];
       switch (e) {
-        case 'n': out.push_back('\n'); break;
-        case 't': out.push_back('\t'); break;
-        case 'r': out.push_back('\r'); break;
-        case 'b': out.push_back('\b'); break;
-        case 'f': out.push_back('\f'); break;
+        case 'n':
+          out.push_back('\n');
+          break;
+        case 't':
+          out.push_back('\t');
+          break;
+        case 'r':
+          out.push_back('\r');
+          break;
+        case 'b':
+          out.push_back('\b');
+          break;
+        case 'f':
+          out.push_back('\f');
+          break;
         case 'u': {
-          unsigned cp = static_cast<unsigned>(std::strtoul(std::string(s_.substr(i_, 4)).c_str(), nullptr, 16));
+          unsigned cp = static_cast<unsigned>(
+              std::strtoul(std::string(s_.substr(i_, 4)).c_str(), nullptr, 16));
           i_ += 4;
           utf8(out, cp);
           break;
         }
-        default: out.push_back(e);
+        default:
+          out.push_back(e);
       }
     }
     return out;
@@ -127,16 +141,22 @@ class FlatParser {
                               s_[i_] == '+' || s_[i_] == '.'))
       ++i_;
     std::string t(s_.substr(st, i_ - st));
-    if (t == "true" || t == "false") out[path] = {FlatValue::kBool, t};
-    else if (t == "null") out[path] = {FlatValue::kNull, t};
-    else if (!t.empty()) out[path] = {FlatValue::kNumber, t};
-    else throw std::runtime_error("bad JSON value at " + std::to_string(st));
+    if (t == "true" || t == "false")
+      out[path] = {FlatValue::kBool, t};
+    else if (t == "null")
+      out[path] = {FlatValue::kNull, t};
+    else if (!t.empty())
+      out[path] = {FlatValue::kNumber, t};
+    else
+      throw std::runtime_error("bad JSON value at " + std::to_string(st));
   }
   std::string_view s_;
   std::size_t i_ = 0;
 };
 
-inline Flat flatten(std::string_view json) { return FlatParser(json).parse(); }
+inline Flat flatten(std::string_view json) {
+  return FlatParser(json).parse();
+}
 
 // Canonical exact decimal text: no '+', no leading zeros, no trailing fraction zeros, "0" for
 // zero. Returns empty when `t` has an exponent (a float).

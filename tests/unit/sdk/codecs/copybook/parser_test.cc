@@ -90,9 +90,9 @@ TEST(CopybookParser, PicturesRepeatCountsSignScaleAndP) {
   EXPECT_EQ(field(book, "F").picture.category, cb::Category::kNumericEdited);
   EXPECT_EQ(field(book, "F").length, 10u);
   EXPECT_EQ(field(book, "G").length, 11u);
-  EXPECT_EQ(field(book, "G").picture.digits, 5);
+  EXPECT_EQ(field(book, "G").picture.digits, 7);
   EXPECT_EQ(field(book, "G").picture.scale, 2);
-  EXPECT_EQ(field(book, "H").picture.digits, 6);  // first $ is the currency sign itself
+  EXPECT_EQ(field(book, "H").picture.digits, 7);  // the first $ is the currency sign itself
   EXPECT_EQ(field(book, "I").length, 4u);
   EXPECT_EQ(field(book, "J").length, 8u);
   EXPECT_EQ(field(book, "K").picture.category, cb::Category::kAlphanumeric);
@@ -216,18 +216,19 @@ TEST_P(CopybookParserErrors, ReportLineAndColumn) {
 INSTANTIATE_TEST_SUITE_P(
     Bad, CopybookParserErrors,
     ::testing::Values(
-        BadCase{"01 R.\n  05 A PIC 9(3\n", 2, 12, "repeat count"},
+        BadCase{"01 R.\n  05 A PIC 9(3.\n", 2, 13, "repeat count"},
         BadCase{"01 R.\n  05 A PIC 9(3)Q.\n", 2, 16, "unknown PICTURE symbol"},
         BadCase{"01 R.\n  05 A PIC X(3)\n", 2, 12, "'.' is missing"},
-        BadCase{"01 R.\n  05 A PIC X(3) FOO.\n", 2, 19, "unknown clause"},
+        BadCase{"01 R.\n  05 A PIC X(3) FOO.\n", 2, 17, "unknown clause"},
         BadCase{"01 R.\n  05 A PIC X.\n  05 B REDEFINES C PIC X.\n", 3, 3, "REDEFINES 'C'"},
-        BadCase{"01 R.\n  05 T OCCURS 3 DEPENDING ON NOPE.\n    10 X PIC X.\n", 2, 3, "not defined"},
+        BadCase{"01 R.\n  05 T OCCURS 3 DEPENDING ON NOPE.\n    10 X PIC X.\n", 2, 3,
+                "not defined"},
         BadCase{"01 R.\n  05 A PIC X COMP-3.\n", 2, 12, "numeric PICTURE"},
         BadCase{"01 R.\n  05 A.\n", 2, 3, "no PICTURE"},
         BadCase{"01 R.\n  05 A PIC X.\n    10 B PIC X.\n", 3, 5, "cannot contain"},
         BadCase{"01 R.\n  105 A PIC X.\n", 2, 3, "level number"},
         BadCase{"01 R.\n  05 A PIC 9(40).\n", 2, 12, "more than 38 digits"},
-        BadCase{"01 R.\n  05 A PIC X VALUE 'OPEN.\n", 2, 19, "not closed"},
+        BadCase{"01 R.\n  05 A PIC X VALUE 'OPEN.\n", 2, 20, "not closed"},
         BadCase{"01 R.\n  05 T OCCURS 5 TO 2 DEPENDING ON R.\n", 2, 8, "minimum is larger"},
         BadCase{"88 X VALUE 1.\n", 1, 1, "must follow"}));
 
@@ -247,7 +248,8 @@ TEST(CopybookFieldInfo, LooksUpFieldsAndChecksDecimalFit) {
   EXPECT_TRUE(cb::check_decimal_fits(*amount, "1234567.89").ok());
   EXPECT_TRUE(cb::check_decimal_fits(*amount, "-0.5").ok());
   EXPECT_TRUE(cb::check_decimal_fits(*amount, "1.500").ok());
-  EXPECT_EQ(cb::check_decimal_fits(*amount, "12345678.00").error, cb::FitError::kTooManyIntegerDigits);
+  EXPECT_EQ(cb::check_decimal_fits(*amount, "12345678.00").error,
+            cb::FitError::kTooManyIntegerDigits);
   EXPECT_EQ(cb::check_decimal_fits(*amount, "1.005").error, cb::FitError::kTooManyFractionDigits);
   EXPECT_EQ(cb::check_decimal_fits(*amount, "1e5").error, cb::FitError::kNotADecimal);
   auto count = cb::find_field(book, "COUNT");

@@ -33,8 +33,7 @@ class CodePage {
   std::uint8_t space() const { return ebcdic_ ? 0x40 : 0x20; }
 
   // Internal constructor (used by the registry).
-  CodePage(std::string_view name, std::string_view iconv_name, bool ebcdic,
-           const char16_t* table);
+  CodePage(std::string_view name, std::string_view iconv_name, bool ebcdic, const char16_t* table);
 
  private:
   std::string_view name_;

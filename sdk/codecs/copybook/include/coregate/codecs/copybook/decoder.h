@@ -51,8 +51,8 @@ struct DecodeOptions {
   Trim trim = Trim::kBoth;
   FloatFormat float_format = FloatFormat::kIbmHex;
   NumberStyle numbers = NumberStyle::kDecimalStrings;
-  bool lenient = false;     // invalid data -> null instead of an error
-  bool emit_nulls = false;  // write "name":null instead of leaving the member out
+  bool lenient = false;                      // invalid data -> null instead of an error
+  bool emit_nulls = false;                   // write "name":null instead of leaving the member out
   bool native_binary_little_endian = false;  // COMP-5 byte order (little on x86 GnuCOBOL)
   bool binary_little_endian = false;         // COMP/BINARY byte order (big on IBM)
   // OCCURS DEPENDING ON: false = every table takes its maximum size in the record (Cobrix's
@@ -65,7 +65,7 @@ struct DecodeOptions {
 };
 
 struct DecodeError {
-  std::string field;   // full path, e.g. "RECORD.AMOUNT[3]"
+  std::string field;       // full path, e.g. "RECORD.AMOUNT[3]"
   std::size_t offset = 0;  // byte offset of the field in the record
   std::string message;
   std::string to_string() const;

@@ -37,13 +37,13 @@ struct FieldInfo {
 // Why a value does not fit a field.
 enum class FitError {
   kNone = 0,
-  kNotADecimal,          // the text is not [+-]digits[.digits]
-  kNotNumericField,      // the field is text/group; use check_text_fits
-  kTooManyIntegerDigits, // more integer digits than digits - scale allows (overflow)
-  kTooManyFractionDigits,// more (non-zero) fraction digits than the scale (would round)
-  kNegativeIntoUnsigned, // a negative value into a field without a sign
-  kTextTooLong,          // text longer than the field's characters
-  kNotRepresentable,     // a character the code page cannot encode
+  kNotADecimal,            // the text is not [+-]digits[.digits]
+  kNotNumericField,        // the field is text/group; use check_text_fits
+  kTooManyIntegerDigits,   // more integer digits than digits - scale allows (overflow)
+  kTooManyFractionDigits,  // more (non-zero) fraction digits than the scale (would round)
+  kNegativeIntoUnsigned,   // a negative value into a field without a sign
+  kTextTooLong,            // text longer than the field's characters
+  kNotRepresentable,       // a character the code page cannot encode
 };
 
 struct [[nodiscard]] FitResult {
@@ -63,6 +63,7 @@ FitResult check_decimal_fits(const FieldInfo& field, std::string_view decimal);
 
 // Can this UTF-8 text be stored in an alphanumeric field (length in characters, every character
 // encodable in `code_page`, e.g. "cp037")? Unknown code page names are an error.
-FitResult check_text_fits(const FieldInfo& field, std::string_view utf8, std::string_view code_page);
+FitResult check_text_fits(const FieldInfo& field, std::string_view utf8,
+                          std::string_view code_page);
 
 }  // namespace coregate::codecs::copybook

@@ -17,8 +17,8 @@ namespace coregate::codecs::copybook {
 
 // How an elementary item is stored.
 enum class Usage : std::uint8_t {
-  kDisplay,       // one byte per character/digit (zoned decimal for numerics)
-  kBinary,        // COMP, COMP-0, COMP-4, BINARY: big-endian two's complement, limited to PIC digits
+  kDisplay,  // one byte per character/digit (zoned decimal for numerics)
+  kBinary,   // COMP, COMP-0, COMP-4, BINARY: big-endian two's complement, limited to PIC digits
   kNativeBinary,  // COMP-5: binary, full range of its storage (byte order is a decode option)
   kPacked,        // COMP-3, PACKED-DECIMAL: two digits per byte, sign in the last nibble
   kFloat32,       // COMP-1 (IEEE 754 or IBM hexadecimal float, chosen by a codec option)
@@ -52,10 +52,10 @@ struct Picture {
   std::string text;     // as written, e.g. "S9(5)V99"
   std::string symbols;  // repeat counts expanded, upper case, e.g. "S99999V99"
   Category category = Category::kAlphanumeric;
-  int digits = 0;  // digit positions that are stored (P positions are not stored)
-  int scale = 0;   // decimal places of the value; negative when trailing P scale it up
-  bool is_signed = false;     // S present (or the edited picture carries a sign)
-  int display_length = 0;     // characters the picture occupies in DISPLAY (sign separate excluded)
+  int digits = 0;          // digit positions that are stored (P positions are not stored)
+  int scale = 0;           // decimal places of the value; negative when trailing P scale it up
+  bool is_signed = false;  // S present (or the edited picture carries a sign)
+  int display_length = 0;  // characters the picture occupies in DISPLAY (sign separate excluded)
   bool explicit_point = false;  // '.' (or ',' with DECIMAL-POINT IS COMMA) stored in the data
 };
 
@@ -70,10 +70,10 @@ struct Condition {
 };
 
 struct Field {
-  int level = 1;  // 1-49, 66 or 77 (88 levels are attached to their item as `conditions`)
+  int level = 1;     // 1-49, 66 or 77 (88 levels are attached to their item as `conditions`)
   std::string name;  // as written ("SHORT-NAME"); "FILLER" for unnamed items
   bool filler = false;
-  int line = 0;    // 1-based source position of the level number
+  int line = 0;  // 1-based source position of the level number
   int column = 0;
   int parent = -1;  // index in Copybook::fields, -1 for a record (01/77) root
   std::vector<int> children;
