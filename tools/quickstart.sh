@@ -26,6 +26,7 @@ case "${1:-}" in
 esac
 
 build=${COREGATE_BUILD_DIR:-build}
+export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
 jobs=${COREGATE_JOBS:-$(nproc)}
 say() { echo "quickstart: $*"; }
 

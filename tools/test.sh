@@ -32,6 +32,9 @@ build=${COREGATE_BUILD_DIR:-build}
 sanitize_build=${COREGATE_SANITIZE_DIR:-build-sanitize}
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+# Paths relative to the checkout and no build-dir hashing, so a fresh clone elsewhere (CI) reuses
+# what an earlier build on this machine compiled.
+export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
 
 started=$(date +%s)
 phase() { echo; echo "==> [$(( $(date +%s) - started ))s] $*"; }

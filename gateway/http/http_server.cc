@@ -8,6 +8,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -199,29 +200,55 @@ class Session : public std::enable_shared_from_this<Session> {
     maybe_write();
   }
 
-  void maybe_write() {
-    if (closed_ || writing_ || pending_.empty() || !pending_.front().response) return;
-    Slot& slot = pending_.front();
-    const bool last_one = pending_.size() == 1 && (shutting_down_ || read_closed_);
-    const bool close_after = force_close_ ? pending_.size() == 1 : (!slot.keep_alive || (last_one && shutting_down_));
-    Response& response = *slot.response;
-    response.version(slot.version);
-    response.keep_alive(!close_after && !(force_close_ && pending_.size() == 1));
-    response.set(bhttp::field::server, "coregate");
-    response.prepare_payload();
-    out_.emplace(std::move(response));
-    writing_ = true;
-    stream_.expires_after(shared_.options.read_timeout);
-    bhttp::async_write(stream_, *out_, [self = shared_from_this(), close_after](error_code ec, size_t) {
-      self->on_write(ec, close_after);
-    });
+  // Appends one response, serialized, to out_. Hand-rolled rather than Beast's serializer so that
+  // several pipelined answers that are ready together go out in ONE write (one syscall).
+  static void serialize(const Response& response, unsigned version, std::string& out) {
+    out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+    out += std::to_string(response.result_int());
+    out += ' ';
+    const auto reason = response.reason();
+    out.append(reason.data(), reason.size());
+    out += "\r\n";
+    for (const auto& field : response) {
+      out.append(field.name_string().data(), field.name_string().size());
+      out += ": ";
+      out.append(field.value().data(), field.value().size());
+      out += "\r\n";
+    }
+    out += "\r\n";
+    out += response.body();
   }
 
-  void on_write(error_code ec, bool close_after) {
+  void maybe_write() {
+    if (closed_ || writing_ || pending_.empty() || !pending_.front().response) return;
+    out_.clear();
+    size_t count = 0;
+    bool close_after = false;
+    for (size_t i = 0; i < pending_.size() && pending_[i].response && !close_after; ++i) {
+      Slot& slot = pending_[i];
+      const bool last_pending = i + 1 == pending_.size();
+      close_after = (force_close_ && last_pending) || !slot.keep_alive ||
+                    (shutting_down_ && last_pending);
+      Response& response = *slot.response;
+      response.version(slot.version);
+      response.keep_alive(!close_after);
+      response.set(bhttp::field::server, "coregate");
+      response.prepare_payload();
+      serialize(response, slot.version, out_);
+      ++count;
+    }
+    writing_ = true;
+    stream_.expires_after(shared_.options.read_timeout);
+    net::async_write(stream_, net::buffer(out_),
+                     [self = shared_from_this(), count, close_after](error_code ec, size_t) {
+                       self->on_write(ec, count, close_after);
+                     });
+  }
+
+  void on_write(error_code ec, size_t count, bool close_after) {
     writing_ = false;
-    out_.reset();
-    pending_.pop_front();
-    ++first_sequence_;
+    for (size_t i = 0; i < count && !pending_.empty(); ++i) pending_.pop_front();
+    first_sequence_ += count;
     if (ec) return close();
     if (close_after) return force_close_ ? linger_close() : close();
     if (pending_.empty()) {
@@ -263,7 +290,7 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::optional<bhttp::response<bhttp::empty_body>> continue_;
-  std::optional<Response> out_;
+  std::string out_;  // the answers being written
   std::deque<Slot> pending_;
   uint64_t first_sequence_ = 0;  // sequence of pending_.front()
   uint64_t next_sequence_ = 0;

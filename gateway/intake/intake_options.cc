@@ -2,14 +2,32 @@
 
 namespace coregate::intake {
 
+namespace {
+
+// Without "intake.schemas": a schemas/ folder beside the config file, else the repository's
+// schemas/ beside build/bin/coregate (the binary's ../../schemas), so in-tree configs need no path.
+std::filesystem::path default_schemas(const config::ConfigNode& root) {
+  const auto beside_config = root.resolve_path("schemas");
+  if (std::filesystem::is_directory(beside_config / "outcomes")) return beside_config;
+  std::error_code ec;
+  const auto binary = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const auto in_tree = binary.parent_path().parent_path().parent_path() / "schemas";
+    if (std::filesystem::is_directory(in_tree / "outcomes")) return in_tree;
+  }
+  return beside_config;  // the validator reports it missing, naming this path
+}
+
+}  // namespace
+
 IntakeOptions intake_options_from_config(const config::ConfigNode& root) {
   IntakeOptions options;
-  options.schemas = root.resolve_path("schemas");
+  options.schemas = default_schemas(root);
   auto section = root.child_if("intake");
   if (!section) return options;
   section->allow_only({"schemas", "backlog", "retry_after", "key_retention", "purge_interval", "max_depth",
                        "max_page_size"});
-  options.schemas = section->file_path_or("schemas", "schemas");
+  if (section->has("schemas")) options.schemas = section->file_path("schemas");
   options.backlog = static_cast<size_t>(section->integer_or("backlog", 8192, 1, 10'000'000));
   const auto retry_after = section->duration_or("retry_after", std::chrono::seconds(1));
   if (retry_after < std::chrono::seconds(1)) section->fail("retry_after", "must be at least 1s");

@@ -12,22 +12,6 @@ namespace {
 
 constexpr std::string_view kCanonicalBase = "https://coregate.dev/schemas/";
 
-std::string file_uri(const std::filesystem::path& path) {
-  std::string uri = "file://";
-  for (unsigned char c : std::filesystem::absolute(path).lexically_normal().generic_string()) {
-    bool plain = std::isalnum(c) || c == '/' || c == '-' || c == '.' || c == '_' || c == '~';
-    if (plain) {
-      uri.push_back(static_cast<char>(c));
-    } else {
-      static constexpr char kHex[] = "0123456789ABCDEF";
-      uri += '%';
-      uri += kHex[c >> 4];
-      uri += kHex[c & 15];
-    }
-  }
-  return uri;
-}
-
 void collect(const std::filesystem::path& dir, bool recursive,
              std::set<std::filesystem::path>& out) {
   std::error_code ec;
@@ -45,6 +29,22 @@ void collect(const std::filesystem::path& dir, bool recursive,
 }
 
 }  // namespace
+
+std::string file_uri(const std::filesystem::path& path) {
+  std::string uri = "file://";
+  for (unsigned char c : std::filesystem::absolute(path).lexically_normal().generic_string()) {
+    bool plain = std::isalnum(c) || c == '/' || c == '-' || c == '.' || c == '_' || c == '~';
+    if (plain) {
+      uri.push_back(static_cast<char>(c));
+    } else {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      uri += '%';
+      uri += kHex[c >> 4];
+      uri += kHex[c & 15];
+    }
+  }
+  return uri;
+}
 
 boost::json::value read_json_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);

@@ -22,6 +22,10 @@ class JsonFileError : public std::runtime_error {
 // Parses a whole file as one JSON value. Throws JsonFileError.
 boost::json::value read_json_file(const std::filesystem::path& path);
 
+// "file://" URI of a path (made absolute), with bytes URIs cannot hold percent-encoded: the base
+// URI of a schema file that has no $id.
+std::string file_uri(const std::filesystem::path& path);
+
 // Compiles `schema_file` in `registry`, first registering (not compiling) the documents it may
 // reference: every other *.json in its folder, every *.json below each of `search_dirs`, and —
 // when its $id is under https://coregate.dev/schemas/ — the canonical schemas tree the file

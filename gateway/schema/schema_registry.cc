@@ -1,13 +1,10 @@
 #include "gateway/schema/schema_registry.h"
 
-#include <boost/json/parse.hpp>
-
 #include <algorithm>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "gateway/schema/json_pointer.h"
+#include "gateway/schema/schema_files.h"
 #include "gateway/schema/schema_index.h"
 
 namespace coregate::schema {
@@ -17,31 +14,6 @@ namespace {
 std::string describe(const std::string& location, const std::string& pointer,
                      const std::string& message) {
   return location + (pointer.empty() ? std::string() : " at " + pointer) + ": " + message;
-}
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw SchemaError(path.string(), "", "cannot open file");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-// "file://" URI of an absolute path, with the characters URIs cannot hold percent-encoded.
-std::string file_uri(const std::filesystem::path& path) {
-  std::string uri = "file://";
-  for (unsigned char c : std::filesystem::absolute(path).lexically_normal().generic_string()) {
-    bool plain = std::isalnum(c) || c == '/' || c == '-' || c == '.' || c == '_' || c == '~';
-    if (plain) {
-      uri.push_back(static_cast<char>(c));
-    } else {
-      static constexpr char kHex[] = "0123456789ABCDEF";
-      uri += '%';
-      uri += kHex[c >> 4];
-      uri += kHex[c & 15];
-    }
-  }
-  return uri;
 }
 
 // Follows $ref chains (bounded) so callers look at the schema that actually governs.
@@ -165,11 +137,11 @@ void SchemaRegistry::load_directory(const std::filesystem::path& root) {
   // Register every document first so $refs between files resolve whatever the order.
   std::vector<std::pair<std::string, const boost::json::value*>> loaded;
   for (const auto& path : files) {
-    std::string text = read_file(path);
-    boost::system::error_code parse_error;
-    boost::json::value document = boost::json::parse(text, parse_error);
-    if (parse_error) {
-      throw SchemaError(path.string(), "", "not valid JSON: " + parse_error.message());
+    boost::json::value document;
+    try {
+      document = read_json_file(path);
+    } catch (const JsonFileError& e) {
+      throw SchemaError(path.string(), "", e.what());
     }
     const auto& stored = state_->index.add(std::move(document), file_uri(path), path.string());
     loaded.emplace_back(path.lexically_relative(root).generic_string(), &stored);

@@ -27,8 +27,9 @@
 namespace coregate::schema {
 
 // One failed assertion. instance_pointer is an RFC 6901 pointer into the instance ("" = root);
-// keyword is the failing keyword ("required", "pattern", "$ref" is never reported — the keyword
-// inside the referenced schema is); message is for humans.
+// keyword is the failing keyword ("required", "pattern"; for a $ref the keyword inside the
+// referenced schema is reported — "$ref" itself appears only when recursion exceeds the depth
+// limit); message is for humans.
 struct ValidationError {
   std::string instance_pointer;
   std::string keyword;

@@ -28,6 +28,7 @@ std::optional<boost::json::object> ControlFile::check() {
   now = identity();
   if (now == seen_.load(std::memory_order_relaxed)) return std::nullopt;  // another thread won
   seen_.store(now, std::memory_order_release);
+  present_.store(now != 1, std::memory_order_release);
   if (now == 1) return boost::json::object();
   std::ifstream in(path_);
   if (!in) throw std::runtime_error("control file '" + path_ + "': cannot be read");

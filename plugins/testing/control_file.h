@@ -27,13 +27,16 @@ class ControlFile {
   std::optional<boost::json::object> check();
 
   const std::string& path() const { return path_; }
+  // Whether the file existed at the last check() that returned a value.
+  bool present() const { return present_.load(std::memory_order_acquire); }
 
  private:
   uint64_t identity() const;  // a hash of (exists, inode, size, mtime); 0 is never returned
 
   std::string path_;
   std::atomic<uint64_t> seen_{0};  // identity of the version last consumed; 0: none yet
-  std::mutex mutex_;               // one reader at a time
+  std::atomic<bool> present_{false};
+  std::mutex mutex_;  // one reader at a time
 };
 
 }  // namespace coregate::plugins::testing

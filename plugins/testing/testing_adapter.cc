@@ -97,8 +97,9 @@ std::shared_ptr<FaultPlan> TestingAdapter::current_plan() {
     try {
       if (auto control = control_file_->check()) {
         uint64_t generation = install(*control);
-        host_.info("control file '" + control_file_->path() + "' applied (generation " +
-                   std::to_string(generation) + ")");
+        host_.info("control file '" + control_file_->path() +
+                   (control_file_->present() ? "' applied" : "' absent: static config in force") +
+                   " (generation " + std::to_string(generation) + ")");
       }
     } catch (const std::exception& e) {
       // Keep the settings in force: a typo in a control file must not turn faults off silently,

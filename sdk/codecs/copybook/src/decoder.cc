@@ -191,7 +191,7 @@ struct RecordDecoder::Impl {
       }
       *p++ = '.';
       if (int_digits >= 0) {
-        std::memcpy(p, v.d + int_digits, static_cast<std::size_t>(scale));
+        std::memcpy(p, v.d + int_digits, 48);  // constant size; scale <= 39 bytes are kept
         p += scale;
       } else {
         for (int z = 0; z < -int_digits; ++z) *p++ = '0';

@@ -154,8 +154,11 @@ class AdapterConfig {
     }
   }
 
-  // A string that may be a secret reference ("${env:NAME}", "${file:/path}") or a literal.
-  // References are resolved through the host, which redacts the value from logs.
+  // A string that may be a secret reference ("${env:NAME}", "${file:/path}") or a literal. The
+  // gateway already resolves references in the config block at load (see cg_on_create), so this
+  // usually returns the value as given; a reference that still reaches the adapter is resolved
+  // through the host, which redacts the value from logs. Use it for every secret-bearing key so
+  // either host behaviour works.
   std::string secret(std::string_view key) const {
     std::string raw = string(key);
     if (raw.rfind("${", 0) != 0) return raw;

@@ -7,12 +7,13 @@
 //
 // The class must be constructible as Class(const coregate::sdk::AdapterConfig&,
 // coregate::sdk::Host). name, version and schema must be string literals or other storage that
-// lives as long as the library. Every hook runs inside a catch-all barrier: an exception becomes
-// CG_STATUS_ERROR with
-// "<hook>: <what()>" in the error or diagnostic buffer, never an unwind into the host (a thrown
-// const char* or std::string keeps its text; anything else says "unknown exception").
+// lives as long as the library.
+//
+// Every hook runs inside a catch-all barrier: an exception becomes CG_STATUS_ERROR with
+// "<hook>: <what()>" in the error or diagnostic buffer, never an unwind into the host. A thrown
+// const char* or std::string keeps its text; anything else says "unknown exception".
 // Hooks whose capability is not declared are NULL in the hook table, so the host never calls the
-// base class defaults of Adapter for them.
+// Adapter base class defaults for them.
 #pragma once
 
 #include <boost/json/parse.hpp>

@@ -25,6 +25,7 @@ TEST_F(TestingPlugin, ControlFileFlipsFaultsAndHealthWhileRunning) {
   std::filesystem::remove(control);
   EXPECT_EQ(a.health().state, CG_HEALTH_HEALTHY) << "file removed: static config again";
   EXPECT_TRUE(host_.logged("control file '" + control + "' applied"));
+  EXPECT_TRUE(host_.logged("control file '" + control + "' absent: static config in force"));
 }
 
 TEST_F(TestingPlugin, ControlFileOverlaysTheStaticConfig) {
