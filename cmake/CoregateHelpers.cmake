@@ -18,8 +18,9 @@ endfunction()
 
 # A plugin: a MODULE named libcoregate_<name>.so in build/plugins, hidden visibility so only the
 # entry symbol coregate_plugin_init is exported (DESIGN §3), linked against the SDK only.
+# EXPORTS overrides the exported symbol list (only the broken-plugin fixtures need that).
 function(coregate_plugin name)
-  cmake_parse_arguments(ARG "" "OUTPUT_DIRECTORY" "SOURCES;LIBS" ${ARGN})
+  cmake_parse_arguments(ARG "" "OUTPUT_DIRECTORY" "SOURCES;LIBS;EXPORTS" ${ARGN})
   set(target coregate_${name})
   add_library(${target} MODULE ${ARG_SOURCES})
   if(NOT ARG_OUTPUT_DIRECTORY)
@@ -37,6 +38,16 @@ function(coregate_plugin name)
   # make an unresolved symbol fail the plugin's link rather than the gateway's dlopen. Not under the
   # sanitizers: their runtime lives in the executable, so a plugin legitimately leaves it unresolved.
   target_link_options(${target} PRIVATE -Wl,--exclude-libs,ALL)
+  # Hidden visibility still lets template instantiations from system headers (libstdc++, Boost)
+  # escape as weak globals; a version script makes the entry symbol the only export.
+  if(NOT ARG_EXPORTS)
+    set(ARG_EXPORTS coregate_plugin_init)
+  endif()
+  list(JOIN ARG_EXPORTS "; " export_list)
+  set(map_file ${CMAKE_CURRENT_BINARY_DIR}/${target}.map)
+  file(WRITE ${map_file} "{ global: ${export_list}; local: *; };\n")
+  target_link_options(${target} PRIVATE -Wl,--version-script=${map_file})
+  set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS ${map_file})
   if(NOT COREGATE_SANITIZE)
     target_link_options(${target} PRIVATE -Wl,-z,defs)
   endif()

@@ -30,7 +30,8 @@ struct Principal {
   std::vector<std::string> adapters;
 
   bool has(Scope scope) const {
-    return (scopes & static_cast<uint32_t>(scope)) != 0 || (scopes & static_cast<uint32_t>(Scope::kAdmin)) != 0;
+    return (scopes & static_cast<uint32_t>(scope)) != 0 ||
+           (scopes & static_cast<uint32_t>(Scope::kAdmin)) != 0;
   }
   bool allows_type(std::string_view type) const;
   bool allows_adapter(std::string_view adapter) const;

@@ -57,10 +57,12 @@ TokenAuthenticator TokenAuthenticator::from_config(const config::ConfigNode& roo
     auto principal = std::make_shared<Principal>();
     principal->name = token.string("name");
     if (principal->name.empty()) token.fail("name", "must not be empty");
-    if (!names.insert(principal->name).second) token.fail("name", "duplicate token name '" + principal->name + "'");
+    if (!names.insert(principal->name).second)
+      token.fail("name", "duplicate token name '" + principal->name + "'");
     std::string digest;
     if (token.has("sha256") == token.has("token_env")) {
-      token.fail("sha256", "give exactly one of \"sha256\" (hex SHA-256 of the token) or \"token_env\"");
+      token.fail("sha256",
+                 "give exactly one of \"sha256\" (hex SHA-256 of the token) or \"token_env\"");
     }
     if (token.has("sha256")) {
       if (!decode_hex_digest(token.string("sha256"), digest)) {
@@ -87,7 +89,8 @@ TokenAuthenticator TokenAuthenticator::from_config(const config::ConfigNode& roo
     principal->types = token.strings_or("types", {});
     principal->adapters = token.strings_or("adapters", {});
     if (!result.by_hash_.emplace(digest, std::move(principal)).second) {
-      token.fail(token.has("sha256") ? "sha256" : "token_env", "the same token is configured twice");
+      token.fail(token.has("sha256") ? "sha256" : "token_env",
+                 "the same token is configured twice");
     }
   }
   return result;
@@ -100,7 +103,8 @@ AuthResult TokenAuthenticator::authenticate(std::string_view header) const {
     return result;
   }
   constexpr std::string_view kBearer = "bearer ";
-  if (header.size() <= kBearer.size() || !iequals_ascii(header.substr(0, kBearer.size()), kBearer)) {
+  if (header.size() <= kBearer.size() ||
+      !iequals_ascii(header.substr(0, kBearer.size()), kBearer)) {
     result.failure = AuthFailure::kMalformed;
     return result;
   }

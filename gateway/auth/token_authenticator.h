@@ -3,7 +3,8 @@
 //
 // Config ("auth" section):
 //   "auth": {"tokens": [
-//     {"name": "workflow", "sha256": "<64 hex chars>", "scopes": ["outcomes:write", "outcomes:read"],
+//     {"name": "workflow", "sha256": "<64 hex chars>", "scopes": ["outcomes:write",
+//     "outcomes:read"],
 //      "types": ["arrangement.promise_to_pay"], "adapters": ["core"]},   // types/adapters optional
 //     {"name": "testing", "token_env": "COREGATE_TOKEN", "scopes": ["admin"]}
 //   ]}

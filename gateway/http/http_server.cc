@@ -106,8 +106,9 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(shared_.options.header_limit);
     parser_->body_limit(shared_.options.body_limit);
     if (pending_.empty() && !writing_) stream_.expires_after(shared_.options.idle_timeout);
-    bhttp::async_read_header(stream_, buffer_, *parser_,
-                             [self = shared_from_this()](error_code ec, size_t) { self->on_header(ec); });
+    bhttp::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](error_code ec, size_t) { self->on_header(ec); });
   }
 
   void on_header(error_code ec) {
@@ -131,11 +132,12 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void read_body() {
     if (pending_.empty() && !writing_) stream_.expires_after(shared_.options.read_timeout);
-    bhttp::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](error_code ec, size_t) {
-      if (ec) return self->on_read_error(ec);
-      self->reading_ = false;
-      self->dispatch();
-    });
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = shared_from_this()](error_code ec, size_t) {
+                        if (ec) return self->on_read_error(ec);
+                        self->reading_ = false;
+                        self->dispatch();
+                      });
   }
 
   void on_read_error(error_code ec) {
@@ -143,21 +145,24 @@ class Session : public std::enable_shared_from_this<Session> {
     read_closed_ = true;
     if (ec == bhttp::error::body_limit) {
       return reject(Status::payload_too_large, "body-too-large", "Payload Too Large",
-                    "The request body exceeds the limit of " + std::to_string(shared_.options.body_limit) +
-                        " bytes.");
+                    "The request body exceeds the limit of " +
+                        std::to_string(shared_.options.body_limit) + " bytes.");
     }
     if (ec == bhttp::error::header_limit) {
-      return reject(Status::request_header_fields_too_large, "headers-too-large", "Request Header Fields Too Large",
+      return reject(Status::request_header_fields_too_large, "headers-too-large",
+                    "Request Header Fields Too Large",
                     "The request line and headers exceed the limit of " +
                         std::to_string(shared_.options.header_limit) + " bytes.");
     }
     if (ec == bhttp::error::bad_value || ec == bhttp::error::bad_line_ending) {
-      return reject(Status::bad_request, "malformed-http", "Bad Request",
-                    "A header line holds a character HTTP does not allow there (a control character, or a "
-                    "CR or LF that is not part of a CRLF line end).");
+      return reject(
+          Status::bad_request, "malformed-http", "Bad Request",
+          "A header line holds a character HTTP does not allow there (a control character, or a "
+          "CR or LF that is not part of a CRLF line end).");
     }
-    if (ec.category() == make_error_code(bhttp::error::bad_target).category() && ec != bhttp::error::end_of_stream &&
-        ec != bhttp::error::partial_message && ec != bhttp::error::need_more) {
+    if (ec.category() == make_error_code(bhttp::error::bad_target).category() &&
+        ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message &&
+        ec != bhttp::error::need_more) {
       return reject(Status::bad_request, "malformed-http", "Bad Request",
                     "The request is not valid HTTP/1.1: " + ec.message() + ".");
     }
@@ -183,9 +188,10 @@ class Session : public std::enable_shared_from_this<Session> {
     auto self = shared_from_this();
     auto guard = net::make_work_guard(shared_.io);
     Responder responder([self, guard, sequence](Response&& response) mutable {
-      net::post(self->stream_.get_executor(), [self, sequence, response = std::move(response)]() mutable {
-        self->deliver(sequence, std::move(response));
-      });
+      net::post(self->stream_.get_executor(),
+                [self, sequence, response = std::move(response)]() mutable {
+                  self->deliver(sequence, std::move(response));
+                });
       guard.reset();
     });
     shared_.router->dispatch(std::move(message), std::move(responder));
@@ -227,8 +233,8 @@ class Session : public std::enable_shared_from_this<Session> {
     for (size_t i = 0; i < pending_.size() && pending_[i].response && !close_after; ++i) {
       Slot& slot = pending_[i];
       const bool last_pending = i + 1 == pending_.size();
-      close_after = (force_close_ && last_pending) || !slot.keep_alive ||
-                    (shutting_down_ && last_pending);
+      close_after =
+          (force_close_ && last_pending) || !slot.keep_alive || (shutting_down_ && last_pending);
       Response& response = *slot.response;
       response.version(slot.version);
       response.keep_alive(!close_after);
@@ -270,10 +276,11 @@ class Session : public std::enable_shared_from_this<Session> {
       stream_.expires_after(std::chrono::seconds(2));  // total bound, not per read
       drain_.resize(16 * 1024);
     }
-    stream_.async_read_some(net::buffer(drain_), [self = shared_from_this()](error_code ec, size_t) {
-      if (ec) return self->close();
-      self->linger_close();
-    });
+    stream_.async_read_some(net::buffer(drain_),
+                            [self = shared_from_this()](error_code ec, size_t) {
+                              if (ec) return self->close();
+                              self->linger_close();
+                            });
   }
 
   void close() {
@@ -335,7 +342,9 @@ HttpServer::HttpServer(HttpServerOptions options, std::shared_ptr<const Router> 
   impl_->shared.router = std::move(router);
 }
 
-HttpServer::~HttpServer() { stop(); }
+HttpServer::~HttpServer() {
+  stop();
+}
 
 void HttpServer::start() {
   auto& shared = impl_->shared;
@@ -352,15 +361,16 @@ void HttpServer::start() {
   }
   const tcp::endpoint wanted = results.begin()->endpoint();
   tcp::acceptor acceptor(shared.io);
-  if (acceptor.open(wanted.protocol(), ec) || acceptor.set_option(tcp::acceptor::reuse_address(true), ec) ||
-      acceptor.bind(wanted, ec) || acceptor.listen(net::socket_base::max_listen_connections, ec)) {
+  if (acceptor.open(wanted.protocol(), ec) ||
+      acceptor.set_option(tcp::acceptor::reuse_address(true), ec) || acceptor.bind(wanted, ec) ||
+      acceptor.listen(net::socket_base::max_listen_connections, ec)) {
     throw std::runtime_error("cannot listen on " + shown + ": " + ec.message());
   }
   const auto bound = acceptor.local_endpoint();
   impl_->port = bound.port();
   const std::string address = bound.address().to_string();
-  impl_->endpoint = (bound.address().is_v6() ? "[" + address + "]" : address) + ":" +
-                    std::to_string(impl_->port);
+  impl_->endpoint =
+      (bound.address().is_v6() ? "[" + address + "]" : address) + ":" + std::to_string(impl_->port);
   impl_->acceptor.emplace(std::move(acceptor));
   impl_->accept();
 
@@ -380,9 +390,13 @@ void HttpServer::start() {
   }
 }
 
-uint16_t HttpServer::bound_port() const { return impl_->port; }
+uint16_t HttpServer::bound_port() const {
+  return impl_->port;
+}
 
-std::string HttpServer::bound_endpoint() const { return impl_->endpoint; }
+std::string HttpServer::bound_endpoint() const {
+  return impl_->endpoint;
+}
 
 void HttpServer::stop() {
   std::call_once(impl_->stop_once, [this] {

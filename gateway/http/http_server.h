@@ -16,12 +16,13 @@ namespace coregate::http {
 
 struct HttpServerOptions {
   ListenAddress listen{"127.0.0.1", 8080};
-  unsigned threads = 0;                // 0: one per core (std::thread::hardware_concurrency)
-  uint32_t header_limit = 16 * 1024;   // bytes of request line + headers; past it 431
-  uint64_t body_limit = 1024 * 1024;   // bytes of body; past it 413
+  unsigned threads = 0;               // 0: one per core (std::thread::hardware_concurrency)
+  uint32_t header_limit = 16 * 1024;  // bytes of request line + headers; past it 431
+  uint64_t body_limit = 1024 * 1024;  // bytes of body; past it 413
   std::chrono::milliseconds idle_timeout{std::chrono::seconds(60)};  // keep-alive wait for headers
-  std::chrono::milliseconds read_timeout{std::chrono::seconds(30)};  // to receive a body / send a reply
-  std::chrono::milliseconds drain_timeout{std::chrono::seconds(10)}; // graceful shutdown bound
+  std::chrono::milliseconds read_timeout{
+      std::chrono::seconds(30)};  // to receive a body / send a reply
+  std::chrono::milliseconds drain_timeout{std::chrono::seconds(10)};  // graceful shutdown bound
   // HTTP/1.1 pipelining: requests read ahead per connection while earlier ones are being answered
   // (answers always go out in request order). 1 disables pipelining.
   size_t max_pipeline = 16;

@@ -25,14 +25,16 @@ ListenAddress parse_listen_address(std::string_view text) {
       throw std::invalid_argument("'" + shown + "': expected ADDR:PORT");
     }
     if (text.find(':') != colon) {
-      throw std::invalid_argument("'" + shown + "': write IPv6 addresses in brackets, e.g. [::1]:8080");
+      throw std::invalid_argument("'" + shown +
+                                  "': write IPv6 addresses in brackets, e.g. [::1]:8080");
     }
     result.host = std::string(text.substr(0, colon));
     port_text = text.substr(colon + 1);
   }
   if (result.host.empty()) throw std::invalid_argument("'" + shown + "': missing address");
   unsigned value = 0;
-  const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), value);
+  const auto [end, ec] =
+      std::from_chars(port_text.data(), port_text.data() + port_text.size(), value);
   if (port_text.empty() || ec != std::errc() || end != port_text.data() + port_text.size() ||
       value > 65535) {
     throw std::invalid_argument("'" + shown + "': port must be a number from 0 to 65535");

@@ -10,8 +10,8 @@ struct Responder::Slot {
   explicit Slot(Sink s) : sink(std::move(s)) {}
   ~Slot() {
     if (!sent.exchange(true)) {
-      sink(problem_response(Status::internal_server_error, "internal-error", "Internal Server Error",
-                            "The request was dropped without an answer."));
+      sink(problem_response(Status::internal_server_error, "internal-error",
+                            "Internal Server Error", "The request was dropped without an answer."));
     }
   }
   Sink sink;
@@ -25,6 +25,8 @@ void Responder::send(Response response) const {
   slot_->sink(std::move(response));
 }
 
-bool Responder::answered() const { return slot_->sent.load(); }
+bool Responder::answered() const {
+  return slot_->sent.load();
+}
 
 }  // namespace coregate::http

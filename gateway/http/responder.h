@@ -12,7 +12,8 @@ namespace coregate::http {
 
 // Delivers one response to the connection that received the request.
 // - Copyable; all copies share one answer slot: the first send() wins, later ones are ignored.
-// - Thread-safe: send() may be called from any thread; the write happens on the connection's strand.
+// - Thread-safe: send() may be called from any thread; the write happens on the connection's
+// strand.
 // - If every copy is destroyed without a send(), the client gets a 500 problem (a handler bug must
 //   not leave a connection hanging).
 // - While an answer is pending the server's I/O context stays alive, so graceful shutdown waits for

@@ -120,7 +120,8 @@ void Router::dispatch(Request&& message, Responder responder) const {
     }
     IncomingRequest request;
     request.path = std::string(raw_path);
-    if (question != std::string_view::npos) request.query = std::string(target.substr(question + 1));
+    if (question != std::string_view::npos)
+      request.query = std::string(target.substr(question + 1));
     request.params = std::move(params);
     request.message = std::move(message);
     try {
@@ -132,9 +133,9 @@ void Router::dispatch(Request&& message, Responder responder) const {
     return;
   }
   if (!allowed.empty()) {
-    auto response = problem_response(Status::method_not_allowed, "method-not-allowed",
-                                     "Method Not Allowed",
-                                     "This resource supports: " + allowed + ".");
+    auto response =
+        problem_response(Status::method_not_allowed, "method-not-allowed", "Method Not Allowed",
+                         "This resource supports: " + allowed + ".");
     response.set(boost::beast::http::field::allow, allowed);
     responder.send(std::move(response));
     return;

@@ -1,7 +1,7 @@
 // The Idempotency-Key request header (draft-ietf-httpapi-idempotency-key-header): an RFC 8941
 // structured-field Item of type String (printable ASCII in double quotes; backslash escapes only
-// a double quote or a backslash), at most 255 characters long. Parameters after the string are refused (none are
-// defined, and ignoring them would make two different headers one key).
+// a double quote or a backslash), at most 255 characters long. Parameters after the string are
+// refused (none are defined, and ignoring them would make two different headers one key).
 #pragma once
 
 #include <string>

@@ -25,17 +25,19 @@ IntakeOptions intake_options_from_config(const config::ConfigNode& root) {
   options.schemas = default_schemas(root);
   auto section = root.child_if("intake");
   if (!section) return options;
-  section->allow_only({"schemas", "backlog", "retry_after", "key_retention", "purge_interval", "max_depth",
-                       "max_page_size"});
+  section->allow_only({"schemas", "backlog", "retry_after", "key_retention", "purge_interval",
+                       "max_depth", "max_page_size"});
   if (section->has("schemas")) options.schemas = section->file_path("schemas");
   options.backlog = static_cast<size_t>(section->integer_or("backlog", 8192, 1, 10'000'000));
   const auto retry_after = section->duration_or("retry_after", std::chrono::seconds(1));
   if (retry_after < std::chrono::seconds(1)) section->fail("retry_after", "must be at least 1s");
   options.retry_after = std::chrono::duration_cast<std::chrono::seconds>(retry_after);
   options.key_retention = section->duration_or("key_retention", options.key_retention);
-  if (options.key_retention < std::chrono::minutes(1)) section->fail("key_retention", "must be at least 1m");
+  if (options.key_retention < std::chrono::minutes(1))
+    section->fail("key_retention", "must be at least 1m");
   options.purge_interval = section->duration_or("purge_interval", options.purge_interval);
-  if (options.purge_interval < std::chrono::seconds(1)) section->fail("purge_interval", "must be at least 1s");
+  if (options.purge_interval < std::chrono::seconds(1))
+    section->fail("purge_interval", "must be at least 1s");
   options.max_depth = static_cast<size_t>(section->integer_or("max_depth", 32, 2, 256));
   options.max_page_size = static_cast<int>(section->integer_or("max_page_size", 200, 1, 10'000));
   return options;

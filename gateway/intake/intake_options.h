@@ -3,12 +3,11 @@
 //     "schemas": "../../schemas",  // folder holding outcomes/<type>.json (relative to the config
 //                                  // file); default: schemas/ beside the config, else the
 //                                  // repository's schemas/ beside build/bin/coregate
-//     "backlog": 8192,             // outcomes waiting for a group commit; past it 503 + Retry-After
-//     "retry_after": "1s",         // the Retry-After sent with that 503 (whole seconds, at least 1)
-//     "key_retention": "7d",       // idempotency keys are kept this long, then purged
-//     "purge_interval": "10m",     // how often the purge runs
-//     "max_depth": 32,             // JSON nesting limit of a body
-//     "max_page_size": 200         // GET /v1/outcomes?limit= at most
+//     "backlog": 8192,             // outcomes waiting for a group commit; past it 503 +
+//     Retry-After "retry_after": "1s",         // the Retry-After sent with that 503 (whole
+//     seconds, at least 1) "key_retention": "7d",       // idempotency keys are kept this long,
+//     then purged "purge_interval": "10m",     // how often the purge runs "max_depth": 32, // JSON
+//     nesting limit of a body "max_page_size": 200         // GET /v1/outcomes?limit= at most
 //   }
 #pragma once
 

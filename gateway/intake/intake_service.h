@@ -31,8 +31,8 @@ namespace coregate::intake {
 class IntakeService {
  public:
   // All references must outlive the service and every request it handles.
-  IntakeService(IntakeOptions options, store::OutcomeStore& store, const OutcomeValidator& validator,
-                const auth::TokenAuthenticator& authenticator);
+  IntakeService(IntakeOptions options, store::OutcomeStore& store,
+                const OutcomeValidator& validator, const auth::TokenAuthenticator& authenticator);
 
   void add_routes(http::Router& router);
 

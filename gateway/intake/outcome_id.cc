@@ -15,10 +15,11 @@ std::string new_outcome_id() {
   // RFC 9562 method 1: a 12-bit counter in rand_a keeps ids strictly increasing within the
   // process even for thousands of ids per millisecond (the clock part may then run slightly ahead).
   static std::atomic<uint64_t> last{0};
-  const uint64_t now = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                 std::chrono::system_clock::now().time_since_epoch())
-                                                 .count())
-                       << 12;
+  const uint64_t now =
+      static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count())
+      << 12;
   uint64_t previous = last.load(std::memory_order_relaxed);
   uint64_t next = 0;
   do {

@@ -7,7 +7,8 @@ namespace coregate::intake {
 OutcomeValidator::OutcomeValidator(const std::filesystem::path& schemas_root)
     : registry_(std::make_unique<schema::SchemaRegistry>()) {
   if (!std::filesystem::is_directory(schemas_root / "outcomes")) {
-    throw std::runtime_error("no outcome schemas: " + (schemas_root / "outcomes").string() + " is not a folder");
+    throw std::runtime_error("no outcome schemas: " + (schemas_root / "outcomes").string() +
+                             " is not a folder");
   }
   registry_->load_directory(schemas_root);
   known_types_ = registry_->list("outcomes");
@@ -30,8 +31,9 @@ BodyCheck OutcomeValidator::check(const boost::json::value& body) const {
   const auto* type = object->if_contains("type");
   if (type == nullptr || !type->is_string()) {
     result.verdict = BodyVerdict::kInvalid;
-    result.errors.push_back({"/type", type == nullptr ? "required member \"type\" is missing"
-                                                       : "\"type\" must be a string naming an outcome type"});
+    result.errors.push_back({"/type", type == nullptr
+                                          ? "required member \"type\" is missing"
+                                          : "\"type\" must be a string naming an outcome type"});
     return result;
   }
   result.type = std::string(type->get_string());
@@ -46,7 +48,8 @@ BodyCheck OutcomeValidator::check(const boost::json::value& body) const {
   std::vector<schema::ValidationError> errors;
   if (compiled->validate(body, &errors)) return result;
   result.verdict = BodyVerdict::kInvalid;
-  for (auto& error : errors) result.errors.push_back({std::move(error.instance_pointer), std::move(error.message)});
+  for (auto& error : errors)
+    result.errors.push_back({std::move(error.instance_pointer), std::move(error.message)});
   return result;
 }
 

@@ -23,9 +23,9 @@ class Builder {
   boost::json::value_stack stack;
   struct Level {
     bool is_object = false;
-    size_t next_index = 0;             // arrays: index of the next element
+    size_t next_index = 0;                 // arrays: index of the next element
     std::unordered_set<std::string> keys;  // objects
-    std::string last_key;              // objects: key of the member being parsed
+    std::string last_key;                  // objects: key of the member being parsed
   };
   std::vector<Level> levels;
   std::string key;  // accumulates key parts
@@ -192,7 +192,8 @@ StrictJsonResult parse_strict_json(std::string_view text, const StrictJsonLimits
   if (auto bad = find_invalid_utf8(text)) {
     result.defect = JsonDefect::kInvalidUtf8;
     result.offset = *bad;
-    result.message = "The body is not valid UTF-8 (first bad byte at offset " + std::to_string(*bad) + ").";
+    result.message =
+        "The body is not valid UTF-8 (first bad byte at offset " + std::to_string(*bad) + ").";
     return result;
   }
   boost::json::parse_options options;
@@ -210,8 +211,9 @@ StrictJsonResult parse_strict_json(std::string_view text, const StrictJsonLimits
                        "; each member name may appear once per object.";
     } else if (ec == boost::json::error::too_deep) {
       result.defect = JsonDefect::kTooDeep;
-      result.message = "The body nests objects/arrays deeper than " + std::to_string(limits.max_depth) +
-                       " levels (at offset " + std::to_string(used) + ").";
+      result.message = "The body nests objects/arrays deeper than " +
+                       std::to_string(limits.max_depth) + " levels (at offset " +
+                       std::to_string(used) + ").";
     } else if (ec == boost::json::error::incomplete) {
       result.defect = JsonDefect::kTruncated;
       result.message = "The body is truncated JSON: it ends after " + std::to_string(text.size()) +

@@ -29,7 +29,8 @@ struct StrictJsonResult {
 };
 
 // Never throws for bad input (std::bad_alloc aside). Thread-safe (no shared state).
-[[nodiscard]] StrictJsonResult parse_strict_json(std::string_view text, const StrictJsonLimits& limits);
+[[nodiscard]] StrictJsonResult parse_strict_json(std::string_view text,
+                                                 const StrictJsonLimits& limits);
 
 // Byte offset of the first invalid UTF-8 sequence (overlongs, surrogates and > U+10FFFF count as
 // invalid), or nullopt when `text` is valid UTF-8.

@@ -65,13 +65,21 @@ bool read_digits(std::string_view text, size_t pos, int count, int& out) {
   return true;
 }
 
-void append_digits(std::string& out, int value, int count) {
-  char buffer[8];
-  for (int i = count - 1; i >= 0; --i) {
-    buffer[i] = static_cast<char>('0' + value % 10);
-    value /= 10;
+// Formats into a fixed buffer (one append at the end instead of a call per character).
+struct DigitWriter {
+  char buffer[40];
+  size_t size = 0;
+  void digits(int value, int count) {
+    for (int i = count - 1; i >= 0; --i) {
+      buffer[size + static_cast<size_t>(i)] = static_cast<char>('0' + value % 10);
+      value /= 10;
+    }
+    size += static_cast<size_t>(count);
   }
-  out.append(buffer, static_cast<size_t>(count));
+  void push_back(char ch) { buffer[size++] = ch; }
+};
+void append_digits(DigitWriter& out, int value, int count) {
+  out.digits(value, count);
 }
 
 bool fail(DateProblem& problem, MapErrorCode code, std::string message) {
@@ -332,69 +340,71 @@ bool format_date(const Timestamp& t, DateFormat format, int pivot, std::string& 
     return fail(problem, MapErrorCode::invalid_date,
                 "fractional seconds ." + t.fraction + " cannot be written as ccyymmddhhmmss");
   }
+  DigitWriter w;
   switch (format) {
     case DateFormat::iso_date:
-      append_digits(out, t.year, 4);
-      out.push_back('-');
-      append_digits(out, t.month, 2);
-      out.push_back('-');
-      append_digits(out, t.day, 2);
+      append_digits(w, t.year, 4);
+      w.push_back('-');
+      append_digits(w, t.month, 2);
+      w.push_back('-');
+      append_digits(w, t.day, 2);
       break;
     case DateFormat::ccyymmdd:
-      append_digits(out, t.year, 4);
-      append_digits(out, t.month, 2);
-      append_digits(out, t.day, 2);
+      append_digits(w, t.year, 4);
+      append_digits(w, t.month, 2);
+      append_digits(w, t.day, 2);
       break;
     case DateFormat::yymmdd:
-      append_digits(out, t.year % 100, 2);
-      append_digits(out, t.month, 2);
-      append_digits(out, t.day, 2);
+      append_digits(w, t.year % 100, 2);
+      append_digits(w, t.month, 2);
+      append_digits(w, t.day, 2);
       break;
     case DateFormat::ddmmccyy:
-      append_digits(out, t.day, 2);
-      append_digits(out, t.month, 2);
-      append_digits(out, t.year, 4);
+      append_digits(w, t.day, 2);
+      append_digits(w, t.month, 2);
+      append_digits(w, t.year, 4);
       break;
     case DateFormat::mmddccyy:
-      append_digits(out, t.month, 2);
-      append_digits(out, t.day, 2);
-      append_digits(out, t.year, 4);
+      append_digits(w, t.month, 2);
+      append_digits(w, t.day, 2);
+      append_digits(w, t.year, 4);
       break;
     case DateFormat::ccyyddd:
-      append_digits(out, t.year, 4);
-      append_digits(out, day_of_year(t), 3);
+      append_digits(w, t.year, 4);
+      append_digits(w, day_of_year(t), 3);
       break;
     case DateFormat::yyddd:
-      append_digits(out, t.year % 100, 2);
-      append_digits(out, day_of_year(t), 3);
+      append_digits(w, t.year % 100, 2);
+      append_digits(w, day_of_year(t), 3);
       break;
     case DateFormat::iso_datetime:
-      append_digits(out, t.year, 4);
-      out.push_back('-');
-      append_digits(out, t.month, 2);
-      out.push_back('-');
-      append_digits(out, t.day, 2);
-      out.push_back('T');
-      append_digits(out, t.hour, 2);
-      out.push_back(':');
-      append_digits(out, t.minute, 2);
-      out.push_back(':');
-      append_digits(out, t.second, 2);
+      append_digits(w, t.year, 4);
+      w.push_back('-');
+      append_digits(w, t.month, 2);
+      w.push_back('-');
+      append_digits(w, t.day, 2);
+      w.push_back('T');
+      append_digits(w, t.hour, 2);
+      w.push_back(':');
+      append_digits(w, t.minute, 2);
+      w.push_back(':');
+      append_digits(w, t.second, 2);
       if (!t.fraction.empty()) {
-        out.push_back('.');
-        out += t.fraction;
+        w.push_back('.');
+        for (char ch : t.fraction) w.push_back(ch);  // at most 9 digits
       }
-      out.push_back('Z');
+      w.push_back('Z');
       break;
     case DateFormat::ccyymmddhhmmss:
-      append_digits(out, t.year, 4);
-      append_digits(out, t.month, 2);
-      append_digits(out, t.day, 2);
-      append_digits(out, t.hour, 2);
-      append_digits(out, t.minute, 2);
-      append_digits(out, t.second, 2);
+      append_digits(w, t.year, 4);
+      append_digits(w, t.month, 2);
+      append_digits(w, t.day, 2);
+      append_digits(w, t.hour, 2);
+      append_digits(w, t.minute, 2);
+      append_digits(w, t.second, 2);
       break;
   }
+  out.assign(w.buffer, w.size);
   return true;
 }
 

@@ -24,6 +24,9 @@ cg_type_status guarded(Call&& call, std::string& escaped) {
 std::string hook_error(std::string_view hook, const std::string& escaped, const std::string& buffer) {
   std::string detail = !escaped.empty() ? escaped : buffer;
   if (detail.empty()) detail = "failed without a message";
+  // SDK-built plugins already start their message with "<hook>: "; don't say it twice.
+  std::string prefix = std::string(hook) + ": ";
+  if (detail.rfind(prefix, 0) == 0) detail = detail.substr(prefix.size());
   return std::string(hook) + " hook: " + detail;
 }
 
@@ -100,8 +103,10 @@ sdk::WriteResult AdapterInstance::write(const WriteCall& call) const {
 
 sdk::ProbeResult AdapterInstance::probe(const ProbeCall& call) const {
   if (!can(CG_CAP_PROBE)) return sdk::ProbeResult::unknown(missing("probe", *this));
-  cg_type_probe_request request{sizeof(cg_type_probe_request), 0, bytes(call.idempotency_key),
-                                bytes(call.outcome_id), bytes(call.record_json), call.deadline_unix_ms};
+  cg_type_probe_request request{sizeof(cg_type_probe_request), 0,
+                                bytes(call.idempotency_key),    bytes(call.outcome_id),
+                                bytes(call.outcome_type),       bytes(call.subject),
+                                bytes(call.record_json),        call.deadline_unix_ms};
   cg_type_buffer reference;
   cg_type_buffer diagnostic;
   cg_type_probe_result result{sizeof(cg_type_probe_result), CG_PROBE_UNKNOWN, &reference, &diagnostic};
@@ -149,13 +154,14 @@ InboundOutcome AdapterInstance::inbound(const InboundCall& call) const {
           std::move(diagnostic.data)};
 }
 
-sdk::HealthResult AdapterInstance::health() const {
+sdk::HealthResult AdapterInstance::health(int64_t deadline_unix_ms) const {
   if (!can(CG_CAP_HEALTH)) return {sdk::HealthState::kHealthy, "no health check declared"};
+  cg_type_health_request request{sizeof(cg_type_health_request), 0, deadline_unix_ms};
   cg_type_buffer detail;
   cg_type_health_result result{sizeof(cg_type_health_result), CG_HEALTH_UNHEALTHY, &detail};
   std::string escaped;
   cg_type_status status =
-      guarded([&] { return library_->hooks().cg_on_health(adapter_, &result); }, escaped);
+      guarded([&] { return library_->hooks().cg_on_health(adapter_, &request, &result); }, escaped);
   if (status != CG_STATUS_OK) return {sdk::HealthState::kUnhealthy, hook_error("health", escaped, detail.data)};
   if (result.state < CG_HEALTH_HEALTHY || result.state > CG_HEALTH_UNHEALTHY) {
     return {sdk::HealthState::kUnhealthy, "health hook returned unknown state " + std::to_string(result.state)};

@@ -33,6 +33,8 @@ struct WriteCall {
 struct ProbeCall {
   std::string_view idempotency_key;
   std::string_view outcome_id;
+  std::string_view outcome_type;
+  std::string_view subject;
   std::string_view record_json;
   int64_t deadline_unix_ms = 0;
 };
@@ -91,7 +93,7 @@ class AdapterInstance {
   sdk::ProbeResult probe(const ProbeCall& call) const;
   PollOutcome poll(const PollCall& call) const;
   InboundOutcome inbound(const InboundCall& call) const;
-  sdk::HealthResult health() const;
+  sdk::HealthResult health(int64_t deadline_unix_ms) const;
 
  private:
   AdapterInstance(std::shared_ptr<const PluginLibrary> library, std::unique_ptr<HostTable> host);

@@ -111,13 +111,13 @@ std::shared_ptr<const CompiledSchema> load_schema_file(
   neighbours.erase(self);
   for (const auto& path : neighbours) {
     try {
-      registry.add_document(read_json_file(path), file_uri(path));
+      registry.add_document(read_json_file(path), file_uri(path), path.string());
     } catch (const std::exception&) {
       // Not a schema we can index (an instance file, a broken neighbour): it only matters if
       // referenced, and then the $ref reports it as unresolvable.
     }
   }
-  return registry.compile(schema, file_uri(self));
+  return registry.compile(schema, file_uri(self), schema_file.string());
 }
 
 }  // namespace coregate::schema

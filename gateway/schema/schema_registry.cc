@@ -157,15 +157,17 @@ void SchemaRegistry::load_directory(const std::filesystem::path& root) {
   }
 }
 
-void SchemaRegistry::add_document(const boost::json::value& schema, std::string base_uri) {
+void SchemaRegistry::add_document(const boost::json::value& schema, std::string base_uri,
+                                  std::string location) {
   std::string base = state_->base_for(base_uri);
-  state_->index.add(schema, base, base);
+  state_->index.add(schema, base, location.empty() ? base : location);
 }
 
 std::shared_ptr<const CompiledSchema> SchemaRegistry::compile(const boost::json::value& schema,
-                                                              std::string base_uri) {
+                                                              std::string base_uri,
+                                                              std::string location) {
   std::string base = state_->base_for(base_uri);
-  const auto& stored = state_->index.add(schema, base, base);
+  const auto& stored = state_->index.add(schema, base, location.empty() ? base : location);
   const detail::Node* node = state_->index.compile(stored);
   std::string uri = state_->uri_of(stored);
   auto compiled = std::make_shared<const CompiledSchema>(state_->index.arena(), node, uri);

@@ -102,13 +102,16 @@ class SchemaRegistry {
 
   // Registers one schema document under `base_uri` (overridden by a root $id) without compiling
   // it, so other schemas can $ref it (the test-suite remotes use this). Throws SchemaError when
-  // the document's $id collides with one already registered.
-  void add_document(const boost::json::value& schema, std::string base_uri);
+  // the document's $id collides with one already registered. `location` names the document in
+  // error messages (e.g. its file path); empty means the base URI. An empty base_uri gets a
+  // unique "urn:coregate:schema:N".
+  void add_document(const boost::json::value& schema, std::string base_uri,
+                    std::string location = {});
 
   // Registers `schema` under `base_uri` (its $id wins when present) and compiles it, resolving
   // $refs against everything registered so far. Throws SchemaError.
   std::shared_ptr<const CompiledSchema> compile(const boost::json::value& schema,
-                                                std::string base_uri);
+                                                std::string base_uri, std::string location = {});
 
   // By $id ("https://coregate.dev/schemas/outcomes/x.json") or by path relative to the loaded
   // root ("outcomes/x.json"). nullptr when absent.

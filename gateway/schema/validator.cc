@@ -114,7 +114,7 @@ std::string_view kind_name(const boost::json::value& v) {
     case boost::json::kind::uint64:
       return "integer";
     case boost::json::kind::double_:
-      return is_integral_number(v) ? "integer" : "number";
+      return "number";  // 1500.0 is reported as the number it was written as
     case boost::json::kind::string:
       return "string";
     case boost::json::kind::array:
@@ -143,6 +143,24 @@ bool quietly_valid(const Node& node, const boost::json::value& v, Context& ctx,
                    const PathFrame* path) {
   Context quiet{nullptr, ctx.depth};
   return validate_node(node, v, quiet, path);
+}
+
+// After an anyOf/oneOf failure, appends the errors of the alternative that came closest (fewest
+// errors), so "matches none of 2 alternatives" comes with the reason. Error path only.
+void explain_closest_alternative(const std::vector<const Node*>& alternatives,
+                                 const boost::json::value& v, Context& ctx, const PathFrame* path) {
+  if (ctx.errors == nullptr) return;
+  std::vector<ValidationError> best;
+  for (const Node* alternative : alternatives) {
+    std::vector<ValidationError> attempt;
+    Context trial{&attempt, ctx.depth};
+    if (validate_node(*alternative, v, trial, path)) return;  // cannot happen; stay consistent
+    if (best.empty() || attempt.size() < best.size()) best = std::move(attempt);
+  }
+  for (auto& e : best) {
+    if (ctx.errors->size() >= kMaxValidationErrors) break;
+    ctx.errors->push_back(std::move(e));
+  }
 }
 
 #define COREGATE_FAIL()                      \
@@ -411,6 +429,7 @@ bool validate_node(const Node& node, const boost::json::value& v, Context& ctx,
         return "value matches none of the " + std::to_string(node.any_of.size()) +
                " anyOf alternatives";
       });
+      explain_closest_alternative(node.any_of, v, ctx, path);
       COREGATE_FAIL();
     }
   }
@@ -425,6 +444,7 @@ bool validate_node(const Node& node, const boost::json::value& v, Context& ctx,
                                   " oneOf alternatives"
                             : std::string("value matches more than one oneOf alternative");
       });
+      if (matches == 0) explain_closest_alternative(node.one_of, v, ctx, path);
       COREGATE_FAIL();
     }
   }

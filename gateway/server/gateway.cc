@@ -24,14 +24,17 @@ namespace coregate::server {
 // Periodically purges idempotency keys past their retention (published in docs/openapi.yaml).
 class KeyPurger {
  public:
-  KeyPurger(store::OutcomeStore& store, std::chrono::milliseconds retention, std::chrono::milliseconds interval)
+  KeyPurger(store::OutcomeStore& store, std::chrono::milliseconds retention,
+            std::chrono::milliseconds interval)
       : thread_([this, &store, retention, interval] {
           std::unique_lock lock(mutex_);
           while (!wake_.wait_for(lock, interval, [this] { return stopping_; })) {
             lock.unlock();
             try {
-              const auto removed = store.purge_idempotency_keys(std::chrono::system_clock::now() - retention);
-              if (removed > 0) logging::logger()->info("purged {} idempotency key(s) past retention", removed);
+              const auto removed =
+                  store.purge_idempotency_keys(std::chrono::system_clock::now() - retention);
+              if (removed > 0)
+                logging::logger()->info("purged {} idempotency key(s) past retention", removed);
             } catch (const std::exception& e) {
               logging::logger()->warn("idempotency key purge failed: {}", e.what());
             }
@@ -92,36 +95,49 @@ Gateway::Gateway(const config::LoadedConfig& config, const ServeOptions& options
 
   parts_->store = std::make_unique<store::SqliteOutcomeStore>(store_options);
   log->info("store {} open (WAL, synchronous=FULL)", store_options.path.string());
-  parts_->authenticator = std::make_unique<auth::TokenAuthenticator>(auth::TokenAuthenticator::from_config(root));
+  parts_->authenticator =
+      std::make_unique<auth::TokenAuthenticator>(auth::TokenAuthenticator::from_config(root));
   if (parts_->authenticator->token_count() == 0) {
     log->warn("no API tokens configured (auth.tokens): every /v1 request will be answered 401");
   }
   parts_->validator = std::make_unique<intake::OutcomeValidator>(intake_options.schemas);
-  parts_->intake = std::make_unique<intake::IntakeService>(intake_options, *parts_->store, *parts_->validator,
-                                                           *parts_->authenticator);
+  parts_->intake = std::make_unique<intake::IntakeService>(
+      intake_options, *parts_->store, *parts_->validator, *parts_->authenticator);
 
   parts_->router = std::make_shared<http::Router>();
   auto* store = parts_->store.get();
   auto* adapters = parts_->adapters.get();
-  add_health_routes(*parts_->router,
-                    {{"store", [store] { return store->health(); }},
-                     {"adapters", [adapters, expected = root.child_if("adapters") ? root.child("adapters").members().size() : 0] {
-                        return adapters->entries().size() == expected ? std::string()
-                                                                      : std::string("not every adapter was created");
-                      }}});
+  add_health_routes(
+      *parts_->router,
+      {{"store", [store] { return store->health(); }},
+       {"adapters",
+        [adapters,
+         expected = root.child_if("adapters") ? root.child("adapters").members().size() : 0] {
+          return adapters->entries().size() == expected
+                     ? std::string()
+                     : std::string("not every adapter was created");
+        }}});
   parts_->intake->add_routes(*parts_->router);
   parts_->http = std::make_unique<http::HttpServer>(http_options, parts_->router);
   parts_->purger = std::make_unique<KeyPurger>(*parts_->store, intake_options.key_retention,
                                                intake_options.purge_interval);
 }
 
-Gateway::~Gateway() { stop(); }
+Gateway::~Gateway() {
+  stop();
+}
 
-void Gateway::start() { parts_->http->start(); }
+void Gateway::start() {
+  parts_->http->start();
+}
 
-uint16_t Gateway::bound_port() const { return parts_->http->bound_port(); }
+uint16_t Gateway::bound_port() const {
+  return parts_->http->bound_port();
+}
 
-std::string Gateway::bound_endpoint() const { return parts_->http->bound_endpoint(); }
+std::string Gateway::bound_endpoint() const {
+  return parts_->http->bound_endpoint();
+}
 
 void Gateway::stop() {
   if (parts_->stopped) return;

@@ -30,7 +30,8 @@ int run_gateway(const config::LoadedConfig& config, const ServeOptions& options)
     auto log_options = logging::options_from_config(config.root);
     if (options.log_format) {
       const auto format = logging::parse_format(*options.log_format);
-      if (!format) throw config::ConfigError("command line", "--log-format", "expected json, text or auto");
+      if (!format)
+        throw config::ConfigError("command line", "--log-format", "expected json, text or auto");
       log_options.format = *format;
     }
     logging::configure(log_options);
@@ -52,8 +53,9 @@ int run_gateway(const config::LoadedConfig& config, const ServeOptions& options)
     log->info("coregate listening on {} (port {})", gateway.bound_endpoint(), gateway.bound_port());
     if (options.port_file) write_port_file(*options.port_file, gateway.bound_port());
     control.run();
-    log->info("received {}, shutting down: stop accepting, finish in-flight requests, flush the store",
-              received == SIGINT ? "SIGINT" : "SIGTERM");
+    log->info(
+        "received {}, shutting down: stop accepting, finish in-flight requests, flush the store",
+        received == SIGINT ? "SIGINT" : "SIGTERM");
     gateway.stop();
     log->info("coregate stopped cleanly");
     return 0;

@@ -6,8 +6,8 @@
 
 namespace coregate::server {
 
-http::HttpServerOptions http_options_from_config(const config::ConfigNode& root,
-                                                 const std::optional<std::string>& listen_override) {
+http::HttpServerOptions http_options_from_config(
+    const config::ConfigNode& root, const std::optional<std::string>& listen_override) {
   http::HttpServerOptions options;
   if (listen_override) {
     try {

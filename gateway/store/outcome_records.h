@@ -22,24 +22,24 @@ struct NewOutcome {
   std::string type;
   std::string subject;
   std::optional<std::string> trigger_id;
-  std::string body_json;       // the request body as received (validated JSON)
-  int response_status = 202;   // what a replay answers
-  std::string response_body;   // JSON text
+  std::string body_json;      // the request body as received (validated JSON)
+  int response_status = 202;  // what a replay answers
+  std::string response_body;  // JSON text
 };
 
 enum class AcceptStatus {
-  kAccepted,       // newly committed (and fsynced)
-  kReplay,         // the key was committed before with the same fingerprint: stored response
-  kKeyConflict,    // the key was committed before with a different fingerprint
-  kStoreFailed,    // the batch could not be committed; nothing of it is stored
+  kAccepted,     // newly committed (and fsynced)
+  kReplay,       // the key was committed before with the same fingerprint: stored response
+  kKeyConflict,  // the key was committed before with a different fingerprint
+  kStoreFailed,  // the batch could not be committed; nothing of it is stored
 };
 
 struct AcceptResult {
   AcceptStatus status = AcceptStatus::kStoreFailed;
-  int response_status = 0;     // kAccepted / kReplay: the status to send
-  std::string response_body;   // kAccepted / kReplay: the body to send
-  std::string outcome_id;      // kAccepted / kReplay / kKeyConflict: the outcome the key names
-  std::string error;           // kStoreFailed: why (for logs, not for clients)
+  int response_status = 0;    // kAccepted / kReplay: the status to send
+  std::string response_body;  // kAccepted / kReplay: the body to send
+  std::string outcome_id;     // kAccepted / kReplay / kKeyConflict: the outcome the key names
+  std::string error;          // kStoreFailed: why (for logs, not for clients)
 };
 
 struct StepRecord {

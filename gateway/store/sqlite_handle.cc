@@ -14,7 +14,9 @@ Database::Database(const std::string& path, bool create) : path_(path) {
   sqlite3_extended_result_codes(db_, 1);
 }
 
-Database::~Database() { sqlite3_close_v2(db_); }
+Database::~Database() {
+  sqlite3_close_v2(db_);
+}
 
 void Database::exec(std::string_view sql) {
   char* message = nullptr;
@@ -26,16 +28,21 @@ void Database::exec(std::string_view sql) {
   }
 }
 
-std::string Database::error_message() const { return sqlite3_errmsg(db_); }
+std::string Database::error_message() const {
+  return sqlite3_errmsg(db_);
+}
 
 Statement::Statement(Database& db, std::string_view sql) : db_(db) {
-  if (sqlite3_prepare_v3(db.raw(), sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
-                         &stmt_, nullptr) != SQLITE_OK) {
-    throw StoreError("cannot prepare statement: " + db.error_message() + " in: " + std::string(sql));
+  if (sqlite3_prepare_v3(db.raw(), sql.data(), static_cast<int>(sql.size()),
+                         SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) != SQLITE_OK) {
+    throw StoreError("cannot prepare statement: " + db.error_message() +
+                     " in: " + std::string(sql));
   }
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+  sqlite3_finalize(stmt_);
+}
 
 void Statement::bind(int index, std::string_view text, bool transient) {
   sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
@@ -43,12 +50,17 @@ void Statement::bind(int index, std::string_view text, bool transient) {
 }
 
 void Statement::bind_blob(int index, const void* data, size_t size, bool transient) {
-  sqlite3_bind_blob(stmt_, index, data, static_cast<int>(size), transient ? SQLITE_TRANSIENT : SQLITE_STATIC);
+  sqlite3_bind_blob(stmt_, index, data, static_cast<int>(size),
+                    transient ? SQLITE_TRANSIENT : SQLITE_STATIC);
 }
 
-void Statement::bind(int index, int64_t value) { sqlite3_bind_int64(stmt_, index, value); }
+void Statement::bind(int index, int64_t value) {
+  sqlite3_bind_int64(stmt_, index, value);
+}
 
-void Statement::bind_null(int index) { sqlite3_bind_null(stmt_, index); }
+void Statement::bind_null(int index) {
+  sqlite3_bind_null(stmt_, index);
+}
 
 bool Statement::step() {
   const int rc = sqlite3_step(stmt_);
@@ -64,11 +76,14 @@ void Statement::reset() {
   sqlite3_clear_bindings(stmt_);
 }
 
-int64_t Statement::column_int(int column) const { return sqlite3_column_int64(stmt_, column); }
+int64_t Statement::column_int(int column) const {
+  return sqlite3_column_int64(stmt_, column);
+}
 
 std::string Statement::column_text(int column) const {
   const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
-  return text ? std::string(text, static_cast<size_t>(sqlite3_column_bytes(stmt_, column))) : std::string();
+  return text ? std::string(text, static_cast<size_t>(sqlite3_column_bytes(stmt_, column)))
+              : std::string();
 }
 
 std::optional<std::string> Statement::column_text_or_null(int column) const {

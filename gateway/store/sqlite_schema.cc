@@ -94,7 +94,9 @@ int user_version(Database& db) {
 
 }  // namespace
 
-int sqlite_schema_version() { return static_cast<int>(kMigrations.size()); }
+int sqlite_schema_version() {
+  return static_cast<int>(kMigrations.size());
+}
 
 void migrate_sqlite_schema(Database& db) {
   const int current = user_version(db);

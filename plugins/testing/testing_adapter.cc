@@ -264,7 +264,7 @@ sdk::ProbeResult TestingAdapter::probe(const sdk::ProbeRequest& request) {
   return sdk::ProbeResult::not_found();
 }
 
-sdk::HealthResult TestingAdapter::health() {
+sdk::HealthResult TestingAdapter::health(const sdk::HealthRequest& request) {
   uint64_t check = ++counters_.health_checks;
   std::shared_ptr<FaultPlan> plan = current_plan();
   FaultDecision decision = plan->for_health(check);
@@ -274,7 +274,7 @@ sdk::HealthResult TestingAdapter::health() {
     throw std::runtime_error(text_or(decision.rule, "testing: injected exception in health"));
   }
   if (decision.fault == Fault::kHang) {
-    hang(*plan, {}, kHealthHang);
+    hang(*plan, request.deadline, kHealthHang);
   }
   std::string journal_problem = store_.journal_problem();
   if (!journal_problem.empty()) {

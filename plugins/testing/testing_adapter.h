@@ -37,7 +37,7 @@ class TestingAdapter : public sdk::Adapter {
   sdk::WriteResult write(const sdk::WriteRequest& request) override;
   sdk::ProbeResult probe(const sdk::ProbeRequest& request) override;
   sdk::InboundReply inbound(const sdk::InboundRequest& request) override;
-  sdk::HealthResult health() override;
+  sdk::HealthResult health(const sdk::HealthRequest& request) override;
 
  private:
   struct Counters {

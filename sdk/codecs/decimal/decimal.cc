@@ -21,12 +21,27 @@ constexpr std::array<Coefficient, 39> kPow10 = make_powers();
 // each overflow check a plain comparison.
 constexpr Coefficient kMaxCoefficient = kPow10[38] - 1;
 
+// kMaxCoefficient / 10^n, so overflow checks on the hot path never divide 128-bit numbers (a
+// library call costing tens of nanoseconds).
+constexpr std::array<Coefficient, 39> make_scale_limits() {
+  std::array<Coefficient, 39> limits{};
+  for (size_t n = 0; n < limits.size(); ++n) limits[n] = kMaxCoefficient / kPow10[n];
+  return limits;
+}
+constexpr std::array<Coefficient, 39> kScaleUpLimit = make_scale_limits();
+
 Coefficient magnitude(Coefficient c) {
   return c < 0 ? -c : c;
 }
 
 int count_digits(Coefficient c) {
   Coefficient m = magnitude(c);
+  if (m <= static_cast<Coefficient>(UINT64_MAX)) {
+    const auto small = static_cast<std::uint64_t>(m);
+    int n = 1;
+    while (n < 20 && small >= static_cast<std::uint64_t>(kPow10[n])) ++n;
+    return n;
+  }
   int n = 1;
   while (n < 39 && m >= kPow10[n]) ++n;
   return n;
@@ -39,7 +54,7 @@ bool scale_up(Coefficient c, int n, Coefficient& out) {
     return true;
   }
   if (n > 38) return false;
-  if (magnitude(c) > kMaxCoefficient / kPow10[n]) return false;
+  if (magnitude(c) > kScaleUpLimit[static_cast<size_t>(n)]) return false;
   out = c * kPow10[n];
   return true;
 }
@@ -277,26 +292,31 @@ Result<std::int64_t> Decimal::to_minor_units(int scale, Rounding rounding) const
 }
 
 void Decimal::append_to(std::string& out) const {
-  char digits_buffer[40];
-  int n = 0;
+  // Digits are produced backwards into a local buffer, then appended in one call.
+  char buffer[48];
+  char* end = buffer + sizeof buffer;
+  char* p = end;
+  int written = 0;
+  auto put = [&](int digit) {
+    if (written == scale_ && scale_ > 0) *--p = '.';
+    *--p = static_cast<char>('0' + digit);
+    ++written;
+  };
   Coefficient m = magnitude(coefficient_);
   // 128-bit division is a library call; peel digits in 64-bit arithmetic once the value fits,
   // which for money is from the start.
   while (m > static_cast<Coefficient>(UINT64_MAX)) {
-    digits_buffer[n++] = static_cast<char>('0' + static_cast<int>(m % 10));
+    put(static_cast<int>(m % 10));
     m /= 10;
   }
   auto small = static_cast<std::uint64_t>(m);
   do {
-    digits_buffer[n++] = static_cast<char>('0' + static_cast<int>(small % 10));
+    put(static_cast<int>(small % 10));
     small /= 10;
   } while (small != 0);
-  while (n <= scale_) digits_buffer[n++] = '0';  // at least one digit before the point
-  if (coefficient_ < 0) out.push_back('-');
-  for (int i = n - 1; i >= 0; --i) {
-    out.push_back(digits_buffer[i]);
-    if (i == scale_ && scale_ > 0) out.push_back('.');
-  }
+  while (written <= scale_) put(0);  // at least one digit before the point
+  if (coefficient_ < 0) *--p = '-';
+  out.append(p, static_cast<size_t>(end - p));
 }
 
 std::string Decimal::to_string() const {

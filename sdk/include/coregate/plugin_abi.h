@@ -143,6 +143,8 @@ typedef struct cg_type_probe_request {
   uint32_t reserved;
   cg_type_bytes idempotency_key; /* borrowed until the hook returns */
   cg_type_bytes outcome_id;
+  cg_type_bytes outcome_type;    /* as in the write request */
+  cg_type_bytes subject;         /* as in the write request */
   cg_type_bytes record_json;     /* the record that was written, for natural-key probes */
   int64_t deadline_unix_ms;
 } cg_type_probe_request;
@@ -199,6 +201,12 @@ typedef enum cg_type_health_state {
   CG_HEALTH_DEGRADED = 1,
   CG_HEALTH_UNHEALTHY = 2
 } cg_type_health_state;
+
+typedef struct cg_type_health_request {
+  uint32_t struct_size;
+  uint32_t reserved;
+  int64_t deadline_unix_ms; /* answer by then; the host counts a late answer as UNHEALTHY */
+} cg_type_health_request;
 
 typedef struct cg_type_health_result {
   uint32_t struct_size;
@@ -304,7 +312,8 @@ typedef struct cg_type_hooks {
                                   cg_type_inbound_result* result);
 
   /* CG_CAP_HEALTH. Must be cheap (SELECT 1, an echo). CG_STATUS_ERROR counts as UNHEALTHY. */
-  cg_type_status (*cg_on_health)(cg_type_adapter* adapter, cg_type_health_result* result);
+  cg_type_status (*cg_on_health)(cg_type_adapter* adapter, const cg_type_health_request* request,
+                                 cg_type_health_result* result);
 } cg_type_hooks;
 
 /* ---- descriptor ---------------------------------------------------------------------------- */

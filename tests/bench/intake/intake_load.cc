@@ -22,12 +22,12 @@
 #include <cstdio>
 #include <cstring>
 #include <deque>
-#include <iterator>
-#include <sstream>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -45,7 +45,7 @@ struct Options {
   double warmup_s = 2;
   double rate = 0;  // requests/s over all connections; 0 = as fast as answers come back
   int body_bytes = 1024;
-  int pipeline = 1;  // requests in flight per connection
+  int pipeline = 1;   // requests in flight per connection
   uint16_t port = 0;  // 0: start our own gateway
   std::string token = "bench-token-0123456789";
   std::string coregate = std::string(COREGATE_BINARY_DIR) + "/bin/coregate";
@@ -63,13 +63,20 @@ struct Stats {
 // a send loop and a read loop share the socket; answers arrive in request order.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(net::io_context& io, const Options& options, int index, Stats& stats, Clock::time_point start,
-             Clock::time_point measure_from, Clock::time_point end)
-      : socket_(io), timer_(io), options_(options), index_(index), stats_(stats), measure_from_(measure_from),
+  Connection(net::io_context& io, const Options& options, int index, Stats& stats,
+             Clock::time_point start, Clock::time_point measure_from, Clock::time_point end)
+      : socket_(io),
+        timer_(io),
+        options_(options),
+        index_(index),
+        stats_(stats),
+        measure_from_(measure_from),
         end_(end) {
-    if (options.rate > 0) interval_ = std::chrono::duration<double>(options.connections / options.rate);
+    if (options.rate > 0)
+      interval_ = std::chrono::duration<double>(options.connections / options.rate);
     // Spread the connections' first sends over one interval.
-    next_send_ = start + std::chrono::duration_cast<Clock::duration>(interval_ * (double(index) / options.connections));
+    next_send_ = start + std::chrono::duration_cast<Clock::duration>(
+                             interval_ * (double(index) / options.connections));
   }
 
   void run(const tcp::endpoint& endpoint) {
@@ -83,7 +90,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // scheduled time has come.
   void pump() {
     if (writing_ || waiting_ || failed_) return;
-    if (outstanding_.size() >= static_cast<size_t>(options_.pipeline)) return;  // read loop calls again
+    if (outstanding_.size() >= static_cast<size_t>(options_.pipeline))
+      return;  // read loop calls again
     const auto now = Clock::now();
     Clock::time_point scheduled = now;
     if (options_.rate > 0) {
@@ -113,15 +121,17 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void send(Clock::time_point scheduled) {
-    const std::string key = "bench-" + std::to_string(getpid()) + "-" + std::to_string(index_) + "-" +
-                            std::to_string(sequence_++);
+    const std::string key = "bench-" + std::to_string(getpid()) + "-" + std::to_string(index_) +
+                            "-" + std::to_string(sequence_++);
     request_ = {http::verb::post, "/v1/outcomes", 11};
     request_.set(http::field::host, "127.0.0.1");
     request_.set(http::field::authorization, "Bearer " + options_.token);
     request_.set(http::field::content_type, "application/json");
     request_.set("Idempotency-Key", "\"" + key + "\"");
-    std::string body = R"({"type":"arrangement.promise_to_pay","subject":"acct-)" + std::to_string(index_) + "-" +
-                       std::to_string(sequence_) + R"(","data":{"amount":"125.50","currency":"ZAR","due_date":"2026-12-01","note":")";
+    std::string body =
+        R"({"type":"arrangement.promise_to_pay","subject":"acct-)" + std::to_string(index_) + "-" +
+        std::to_string(sequence_) +
+        R"(","data":{"amount":"125.50","currency":"ZAR","due_date":"2026-12-01","note":")";
     const size_t tail = 3;  // closing "}}
     if (body.size() + tail < static_cast<size_t>(options_.body_bytes)) {
       body.append(options_.body_bytes - body.size() - tail, 'x');
@@ -131,36 +141,41 @@ class Connection : public std::enable_shared_from_this<Connection> {
     request_.prepare_payload();
     outstanding_.push_back(scheduled);
     writing_ = true;
-    http::async_write(socket_, request_, [self = shared_from_this()](boost::system::error_code ec, size_t) {
-      self->writing_ = false;
-      if (ec) return self->fail();
-      if (!self->reading_) self->read();
-      self->pump();
-    });
+    http::async_write(socket_, request_,
+                      [self = shared_from_this()](boost::system::error_code ec, size_t) {
+                        self->writing_ = false;
+                        if (ec) return self->fail();
+                        if (!self->reading_) self->read();
+                        self->pump();
+                      });
   }
 
   void read() {
     reading_ = true;
     response_ = {};
-    http::async_read(socket_, buffer_, response_, [self = shared_from_this()](boost::system::error_code ec, size_t) {
-      self->reading_ = false;
-      if (ec) return self->fail();
-      const auto now = Clock::now();
-      const auto scheduled = self->outstanding_.front();
-      self->outstanding_.pop_front();
-      if (scheduled >= self->measure_from_ && scheduled < self->end_) {
-        if (self->response_.result_int() == 202) {
-          ++self->stats_.accepted;
-          self->stats_.latencies_us.push_back(static_cast<uint32_t>(
-              std::chrono::duration_cast<std::chrono::microseconds>(now - scheduled).count()));
-        } else {
-          ++self->stats_.other;
-          if (self->stats_.other == 1) std::cerr << "first non-202: " << self->response_.result_int() << " " << self->response_.body() << "\n";
-        }
-      }
-      if (!self->outstanding_.empty()) self->read();
-      self->pump();
-    });
+    http::async_read(
+        socket_, buffer_, response_,
+        [self = shared_from_this()](boost::system::error_code ec, size_t) {
+          self->reading_ = false;
+          if (ec) return self->fail();
+          const auto now = Clock::now();
+          const auto scheduled = self->outstanding_.front();
+          self->outstanding_.pop_front();
+          if (scheduled >= self->measure_from_ && scheduled < self->end_) {
+            if (self->response_.result_int() == 202) {
+              ++self->stats_.accepted;
+              self->stats_.latencies_us.push_back(static_cast<uint32_t>(
+                  std::chrono::duration_cast<std::chrono::microseconds>(now - scheduled).count()));
+            } else {
+              ++self->stats_.other;
+              if (self->stats_.other == 1)
+                std::cerr << "first non-202: " << self->response_.result_int() << " "
+                          << self->response_.body() << "\n";
+            }
+          }
+          if (!self->outstanding_.empty()) self->read();
+          self->pump();
+        });
   }
 
   void fail() {
@@ -203,8 +218,10 @@ pid_t start_gateway(const Options& options, const std::filesystem::path& dir, ui
       << "{\"listen\": \"127.0.0.1:0\", \"log\": {\"level\": \"warn\"},\n"
       << " \"http\": {\"threads\": " << options.gateway_threads << "},\n"
       << " \"store\": {\"path\": \"" << (dir / "store.db").string() << "\"},\n"
-      << " \"intake\": {\"schemas\": \"" << COREGATE_SOURCE_DIR << "/tests/integration/intake/schemas\", \"backlog\": 65536},\n"
-      << " \"auth\": {\"tokens\": [{\"name\": \"bench\", \"token_env\": \"COREGATE_TOKEN\", \"scopes\": [\"outcomes:write\"]}]}}\n";
+      << " \"intake\": {\"schemas\": \"" << COREGATE_SOURCE_DIR
+      << "/tests/integration/intake/schemas\", \"backlog\": 65536},\n"
+      << " \"auth\": {\"tokens\": [{\"name\": \"bench\", \"token_env\": \"COREGATE_TOKEN\", "
+         "\"scopes\": [\"outcomes:write\"]}]}}\n";
   const std::string config = (dir / "coregate.json").string();
   const std::string port_file = (dir / "port").string();
   const std::string log = (dir / "gateway.log").string();
@@ -213,8 +230,8 @@ pid_t start_gateway(const Options& options, const std::filesystem::path& dir, ui
   if (pid == 0) {
     putenv(const_cast<char*>(env.c_str()));
     if (!freopen(log.c_str(), "w", stderr)) _exit(126);
-    execl(options.coregate.c_str(), options.coregate.c_str(), "serve", "--config", config.c_str(), "--port-file",
-          port_file.c_str(), static_cast<char*>(nullptr));
+    execl(options.coregate.c_str(), options.coregate.c_str(), "serve", "--config", config.c_str(),
+          "--port-file", port_file.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
   for (int i = 0; i < 500; ++i) {
@@ -269,24 +286,37 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (arg == "--connections") options.connections = std::stoi(value());
-    else if (arg == "--duration") options.duration_s = std::stod(value());
-    else if (arg == "--warmup") options.warmup_s = std::stod(value());
-    else if (arg == "--rate") options.rate = std::stod(value());
-    else if (arg == "--pipeline") options.pipeline = std::max(1, std::stoi(value()));
-    else if (arg == "--body-bytes") options.body_bytes = std::stoi(value());
-    else if (arg == "--port") options.port = static_cast<uint16_t>(std::stoi(value()));
-    else if (arg == "--token") options.token = value();
-    else if (arg == "--coregate") options.coregate = value();
-    else if (arg == "--gateway-threads") options.gateway_threads = std::stoi(value());
+    if (arg == "--connections")
+      options.connections = std::stoi(value());
+    else if (arg == "--duration")
+      options.duration_s = std::stod(value());
+    else if (arg == "--warmup")
+      options.warmup_s = std::stod(value());
+    else if (arg == "--rate")
+      options.rate = std::stod(value());
+    else if (arg == "--pipeline")
+      options.pipeline = std::max(1, std::stoi(value()));
+    else if (arg == "--body-bytes")
+      options.body_bytes = std::stoi(value());
+    else if (arg == "--port")
+      options.port = static_cast<uint16_t>(std::stoi(value()));
+    else if (arg == "--token")
+      options.token = value();
+    else if (arg == "--coregate")
+      options.coregate = value();
+    else if (arg == "--gateway-threads")
+      options.gateway_threads = std::stoi(value());
     else {
-      std::cerr << "usage: intake_load [--connections N] [--duration S] [--warmup S] [--rate R] [--pipeline N] [--body-bytes B]\n"
-                   "                   [--port P --token T | --coregate PATH --gateway-threads N]\n";
+      std::cerr
+          << "usage: intake_load [--connections N] [--duration S] [--warmup S] [--rate R] "
+             "[--pipeline N] [--body-bytes B]\n"
+             "                   [--port P --token T | --coregate PATH --gateway-threads N]\n";
       return 2;
     }
   }
   pid_t gateway = -1;
-  const auto dir = std::filesystem::temp_directory_path() / ("coregate-bench-" + std::to_string(getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("coregate-bench-" + std::to_string(getpid()));
   uint16_t port = options.port;
   if (port == 0) gateway = start_gateway(options, dir, port);
 
@@ -294,12 +324,15 @@ int main(int argc, char** argv) {
   Stats stats;
   stats.latencies_us.reserve(static_cast<size_t>(std::max(1.0, options.duration_s) * 40000));
   const auto start = Clock::now() + std::chrono::milliseconds(100);
-  const auto measure_from = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options.warmup_s));
-  const auto end = measure_from + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options.duration_s));
+  const auto measure_from = start + std::chrono::duration_cast<Clock::duration>(
+                                        std::chrono::duration<double>(options.warmup_s));
+  const auto end = measure_from + std::chrono::duration_cast<Clock::duration>(
+                                      std::chrono::duration<double>(options.duration_s));
   const tcp::endpoint endpoint(net::ip::make_address("127.0.0.1"), port);
   std::vector<std::shared_ptr<Connection>> connections;
   for (int i = 0; i < options.connections; ++i) {
-    connections.push_back(std::make_shared<Connection>(io, options, i, stats, start, measure_from, end));
+    connections.push_back(
+        std::make_shared<Connection>(io, options, i, stats, start, measure_from, end));
     connections.back()->run(endpoint);
   }
   const double gateway_cpu_before = gateway > 0 ? cpu_seconds(gateway) : 0;
@@ -310,15 +343,17 @@ int main(int argc, char** argv) {
   const double seconds = options.duration_s;
 
   std::sort(stats.latencies_us.begin(), stats.latencies_us.end());
-  std::printf("connections=%d pipeline=%d duration=%.0fs warmup=%.0fs rate=%s body=%dB\n", options.connections,
-              options.pipeline, seconds,
-              options.warmup_s, options.rate > 0 ? std::to_string(static_cast<long>(options.rate)).c_str() : "max",
+  std::printf("connections=%d pipeline=%d duration=%.0fs warmup=%.0fs rate=%s body=%dB\n",
+              options.connections, options.pipeline, seconds, options.warmup_s,
+              options.rate > 0 ? std::to_string(static_cast<long>(options.rate)).c_str() : "max",
               options.body_bytes);
-  std::printf("accepted=%llu other=%llu errors=%llu\n", static_cast<unsigned long long>(stats.accepted),
-              static_cast<unsigned long long>(stats.other), static_cast<unsigned long long>(stats.errors));
+  std::printf(
+      "accepted=%llu other=%llu errors=%llu\n", static_cast<unsigned long long>(stats.accepted),
+      static_cast<unsigned long long>(stats.other), static_cast<unsigned long long>(stats.errors));
   std::printf("accepted/s=%.0f\n", stats.accepted / seconds);
-  std::printf("latency_ms p50=%.2f p99=%.2f p99.9=%.2f max=%.2f\n", percentile(stats.latencies_us, 50),
-              percentile(stats.latencies_us, 99), percentile(stats.latencies_us, 99.9),
+  std::printf("latency_ms p50=%.2f p99=%.2f p99.9=%.2f max=%.2f\n",
+              percentile(stats.latencies_us, 50), percentile(stats.latencies_us, 99),
+              percentile(stats.latencies_us, 99.9),
               stats.latencies_us.empty() ? 0.0 : stats.latencies_us.back() / 1000.0);
   const double total = std::max<double>(1, static_cast<double>(stats.accepted + stats.other));
   std::printf("client_cpu_us_per_request=%.1f\n", 1e6 * client_cpu / total);

@@ -105,6 +105,18 @@ int main(int argc, char** argv) {
   std::printf("mapping: %zu rules; system record: %s\n\n", mapping->rule_count(),
               json::serialize(system).c_str());
 
+  // Calibration: what Boost.JSON alone costs on this machine for a record of this size. The
+  // mapping has to build its output with the same library, so this is its floor; on a shared or
+  // throttled core both figures move together.
+  measure("calibration: Boost.JSON deep copy of input", records, [&] {
+    json::value copy(canonical);
+    return copy.is_object();
+  });
+  measure("calibration: Boost.JSON copy of system rec", records, [&] {
+    json::value copy(system);
+    return copy.is_object();
+  });
+
   // Warm-up.
   for (int i = 0; i < 20000; ++i) (void)mapping->apply(canonical, Direction::to_system);
 

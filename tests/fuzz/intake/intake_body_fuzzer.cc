@@ -24,11 +24,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace coregate::intake;
   std::string_view input(reinterpret_cast<const char*>(data), size);
   const size_t newline = input.find('\n');
-  const std::string_view header = newline == std::string_view::npos ? std::string_view() : input.substr(0, newline);
-  const std::string_view body = newline == std::string_view::npos ? input : input.substr(newline + 1);
+  const std::string_view header =
+      newline == std::string_view::npos ? std::string_view() : input.substr(0, newline);
+  const std::string_view body =
+      newline == std::string_view::npos ? input : input.substr(newline + 1);
 
   const auto key = parse_idempotency_key(header, newline != std::string_view::npos);
-  if (key.defect == KeyDefect::kNone && (key.value.empty() || key.value.size() > kMaxIdempotencyKeyLength)) abort();
+  if (key.defect == KeyDefect::kNone &&
+      (key.value.empty() || key.value.size() > kMaxIdempotencyKeyLength))
+    abort();
 
   const auto parsed = parse_strict_json(body, StrictJsonLimits{32});
   if (!parsed.ok()) {

@@ -1,3 +1,5 @@
+#include <sstream>
+
 #include "tests/integration/cli/cli_test_support.h"
 
 namespace coregate::testing {
@@ -44,6 +46,24 @@ TEST(PluginsCommand, MissingFolderIsReported) {
   ProcessResult r = coregate({"plugins", "--plugin-path", "/nonexistent/dir"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("not a directory"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace coregate::testing
+
+namespace coregate::testing {
+namespace {
+
+TEST(PluginBinary, ExportsOnlyTheEntrySymbol) {
+  ProcessResult r = run_process({"/usr/bin/nm", "-D", "--defined-only", plugins_dir() + "/libcoregate_testing.so"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<std::string> exported;
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line);) {
+    std::string symbol = line.substr(line.rfind(' ') + 1);
+    if (!symbol.empty()) exported.push_back(symbol);
+  }
+  EXPECT_EQ(exported, std::vector<std::string>{"coregate_plugin_init"}) << r.out;
 }
 
 }  // namespace

@@ -18,12 +18,15 @@
 
 namespace coregate::testing {
 
-inline std::filesystem::path coregate_binary() { return std::filesystem::path(COREGATE_BINARY_DIR) / "bin" / "coregate"; }
+inline std::filesystem::path coregate_binary() {
+  return std::filesystem::path(COREGATE_BINARY_DIR) / "bin" / "coregate";
+}
 
 class GatewayProcess {
  public:
   // `config_json` is written to dir/coregate.json. `env` entries are NAME=VALUE added to the child.
-  GatewayProcess(std::filesystem::path dir, std::string config_json, std::vector<std::string> env = {})
+  GatewayProcess(std::filesystem::path dir, std::string config_json,
+                 std::vector<std::string> env = {})
       : dir_(std::move(dir)), env_(std::move(env)) {
     std::filesystem::create_directories(dir_);
     std::ofstream(dir_ / "coregate.json") << config_json;
@@ -46,8 +49,8 @@ class GatewayProcess {
       (void)out;
       FILE* out2 = freopen(log.c_str(), "a", stdout);
       (void)out2;
-      execl(binary.c_str(), binary.c_str(), "serve", "--config", config.c_str(), "--port-file", port.c_str(),
-            "--log-format", "json", static_cast<char*>(nullptr));
+      execl(binary.c_str(), binary.c_str(), "serve", "--config", config.c_str(), "--port-file",
+            port.c_str(), "--log-format", "json", static_cast<char*>(nullptr));
       _exit(127);
     }
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);

@@ -105,13 +105,17 @@ TEST_F(IntakeApiTest, RacingTheSameKeyFromTwoConnectionsGives409) {
     TestClient a(port()), b(port());
     const std::string key = "race-" + std::to_string(round);
     std::promise<Reply> first_reply;
-    auto first = std::async(std::launch::async, [&] { return post_outcome(a, key, promise_body("race")); });
-    auto second = std::async(std::launch::async, [&] { return post_outcome(b, key, promise_body("race")); });
+    auto first =
+        std::async(std::launch::async, [&] { return post_outcome(a, key, promise_body("race")); });
+    auto second =
+        std::async(std::launch::async, [&] { return post_outcome(b, key, promise_body("race")); });
     Reply r1 = first.get(), r2 = second.get();
     std::vector<int> statuses{r1.status, r2.status};
     std::sort(statuses.begin(), statuses.end());
-    // Either one was committed before the other arrived (202 + replayed 202) or they raced (202 + 409).
-    ASSERT_TRUE(statuses == std::vector<int>({202, 202}) || statuses == std::vector<int>({202, 409}))
+    // Either one was committed before the other arrived (202 + replayed 202) or they raced (202 +
+    // 409).
+    ASSERT_TRUE(statuses == std::vector<int>({202, 202}) ||
+                statuses == std::vector<int>({202, 409}))
         << r1.status << " " << r2.status;
     if (statuses[1] == 409) {
       const Reply& conflict = r1.status == 409 ? r1 : r2;
@@ -148,7 +152,8 @@ TEST_F(IntakeApiTest, AuthenticationAndScopes) {
   EXPECT_EQ(none.status, 401);
   EXPECT_EQ(none.header("www-authenticate"), "Bearer realm=\"coregate\"");
   EXPECT_EQ(post_outcome(client, "k", promise_body("a"), "not-a-token").status, 401);
-  auto malformed = client.request(verb::get, "/v1/outcomes", "", {{"Authorization", "Basic dXNlcjpwYXNz"}});
+  auto malformed =
+      client.request(verb::get, "/v1/outcomes", "", {{"Authorization", "Basic dXNlcjpwYXNz"}});
   EXPECT_EQ(malformed.status, 401);
   auto reader_posts = post_outcome(client, "k", promise_body("a"), kReaderToken);
   EXPECT_EQ(reader_posts.status, 403);
@@ -156,9 +161,10 @@ TEST_F(IntakeApiTest, AuthenticationAndScopes) {
   EXPECT_EQ(get_with(client, "/v1/outcomes", kOtherWriterToken).status, 403);
   // A token narrowed to case.note_added may post notes and nothing else.
   EXPECT_EQ(post_outcome(client, "n1", promise_body("a"), kNotesOnlyToken).status, 403);
-  auto note = post_outcome(client, "n1",
-                           R"({"type":"case.note_added","subject":"acct-1","data":{"text":"called, no answer"}})",
-                           kNotesOnlyToken);
+  auto note = post_outcome(
+      client, "n1",
+      R"({"type":"case.note_added","subject":"acct-1","data":{"text":"called, no answer"}})",
+      kNotesOnlyToken);
   EXPECT_EQ(note.status, 202) << note.body;
   EXPECT_EQ(list_all(port()).size(), 1u);
 }
@@ -166,14 +172,20 @@ TEST_F(IntakeApiTest, AuthenticationAndScopes) {
 TEST_F(IntakeApiTest, ReadsWithFiltersAndCursorPaging) {
   TestClient client(port());
   for (int i = 0; i < 7; ++i) {
-    ASSERT_EQ(post_outcome(client, "p" + std::to_string(i), promise_body(i % 2 ? "odd" : "even")).status, 202);
+    ASSERT_EQ(
+        post_outcome(client, "p" + std::to_string(i), promise_body(i % 2 ? "odd" : "even")).status,
+        202);
   }
-  ASSERT_EQ(post_outcome(client, "note", R"({"type":"case.note_added","subject":"odd","data":{"text":"x"}})").status, 202);
+  ASSERT_EQ(post_outcome(client, "note",
+                         R"({"type":"case.note_added","subject":"odd","data":{"text":"x"}})")
+                .status,
+            202);
   std::vector<std::string> seen;
   std::string cursor;
   int pages = 0;
   do {
-    auto reply = get_with(client, "/v1/outcomes?limit=3" + (cursor.empty() ? "" : "&cursor=" + cursor));
+    auto reply =
+        get_with(client, "/v1/outcomes?limit=3" + (cursor.empty() ? "" : "&cursor=" + cursor));
     ASSERT_EQ(reply.status, 200) << reply.body;
     auto page = reply.json().as_object();
     for (auto& item : page["items"].as_array()) seen.emplace_back(item.at("id").as_string());
@@ -229,17 +241,23 @@ TEST_F(IntakeApiTest, BadInputsAreAnsweredPreciselyAndNothingIsStored) {
       {"invalid UTF-8", raw_post(key, promise_body("acct-\xC3\x28")), 400, "invalid-utf8"},
       {"overlong UTF-8", raw_post(key, promise_body("acct-\xC0\xAF")), 400, "invalid-utf8"},
       {"duplicate object keys",
-       raw_post(key, R"({"type":"arrangement.promise_to_pay","subject":"a","subject":"b","data":{}})"), 400,
-       "duplicate-json-key"},
+       raw_post(key,
+                R"({"type":"arrangement.promise_to_pay","subject":"a","subject":"b","data":{}})"),
+       400, "duplicate-json-key"},
       {"duplicate nested keys",
-       raw_post(key, R"({"type":"arrangement.promise_to_pay","subject":"a","data":{"amount":"1","amount":"2"}})"),
+       raw_post(
+           key,
+           R"({"type":"arrangement.promise_to_pay","subject":"a","data":{"amount":"1","amount":"2"}})"),
        400, "duplicate-json-key"},
       {"nesting deeper than the limit", raw_post(key, deep), 400, "json-too-deep"},
       {"not an object", raw_post(key, "[1,2,3]"), 400, "schema-violation"},
-      {"unknown outcome type", raw_post(key, R"({"type":"payment.teleported","subject":"a","data":{}})"), 400,
+      {"unknown outcome type",
+       raw_post(key, R"({"type":"payment.teleported","subject":"a","data":{}})"), 400,
        "unknown-outcome-type"},
-      {"money as a JSON float", raw_post(key, promise_body("acct-1", "125.5")), 400, "schema-violation"},
-      {"missing required member", raw_post(key, R"({"type":"arrangement.promise_to_pay","subject":"a"})"), 400,
+      {"money as a JSON float", raw_post(key, promise_body("acct-1", "125.5")), 400,
+       "schema-violation"},
+      {"missing required member",
+       raw_post(key, R"({"type":"arrangement.promise_to_pay","subject":"a"})"), 400,
        "schema-violation"},
       {"wrong content type", raw_post(key, good, "text/plain"), 415, "unsupported-media-type"},
       {"no content type", raw_post(key, good, ""), 415, "unsupported-media-type"},
@@ -247,21 +265,30 @@ TEST_F(IntakeApiTest, BadInputsAreAnsweredPreciselyAndNothingIsStored) {
       {"unquoted key", raw_post("Idempotency-Key: abc\r\n", good), 400, "idempotency-key-invalid"},
       {"empty key", raw_post("Idempotency-Key: \"\"\r\n", good), 400, "idempotency-key-invalid"},
       // Control characters, CR and LF cannot be in an HTTP field value at all: bad HTTP, 400.
-      {"key with a control character", raw_post("Idempotency-Key: \"a\x01z\"\r\n", good), 400, "malformed-http"},
+      {"key with a control character", raw_post("Idempotency-Key: \"a\x01z\"\r\n", good), 400,
+       "malformed-http"},
       {"key with DEL", raw_post("Idempotency-Key: \"a\x7Fz\"\r\n", good), 400, "malformed-http"},
-      {"key with a tab", raw_post("Idempotency-Key: \"a\tz\"\r\n", good), 400, "idempotency-key-invalid"},
-      {"key with non-ASCII", raw_post("Idempotency-Key: \"caf\xC3\xA9\"\r\n", good), 400, "idempotency-key-invalid"},
-      {"key with parameters", raw_post("Idempotency-Key: \"abc\";x=1\r\n", good), 400, "idempotency-key-invalid"},
+      {"key with a tab", raw_post("Idempotency-Key: \"a\tz\"\r\n", good), 400,
+       "idempotency-key-invalid"},
+      {"key with non-ASCII", raw_post("Idempotency-Key: \"caf\xC3\xA9\"\r\n", good), 400,
+       "idempotency-key-invalid"},
+      {"key with parameters", raw_post("Idempotency-Key: \"abc\";x=1\r\n", good), 400,
+       "idempotency-key-invalid"},
       {"two keys", raw_post("Idempotency-Key: \"a\"\r\nIdempotency-Key: \"b\"\r\n", good), 400,
        "idempotency-key-invalid"},
-      {"10,000-character key", raw_post("Idempotency-Key: \"" + std::string(10000, 'k') + "\"\r\n", good), 400,
+      {"10,000-character key",
+       raw_post("Idempotency-Key: \"" + std::string(10000, 'k') + "\"\r\n", good), 400,
        "idempotency-key-invalid"},
-      {"256-character key", raw_post("Idempotency-Key: \"" + std::string(256, 'k') + "\"\r\n", good), 400,
+      {"256-character key",
+       raw_post("Idempotency-Key: \"" + std::string(256, 'k') + "\"\r\n", good), 400,
        "idempotency-key-invalid"},
       {"key with CR/LF", raw_post("Idempotency-Key: \"a\r\nb\"\r\n", good), 400, "malformed-http"},
-      {"key with a bare CR", raw_post("Idempotency-Key: \"a\rb\"\r\n", good), 400, "malformed-http"},
-      {"body over the limit", raw_post(key, std::string(70 * 1024, ' ') + good), 413, "body-too-large"},
-      {"headers over the limit", raw_post("X-Padding: " + std::string(20 * 1024, 'p') + "\r\n" + key, good), 431,
+      {"key with a bare CR", raw_post("Idempotency-Key: \"a\rb\"\r\n", good), 400,
+       "malformed-http"},
+      {"body over the limit", raw_post(key, std::string(70 * 1024, ' ') + good), 413,
+       "body-too-large"},
+      {"headers over the limit",
+       raw_post("X-Padding: " + std::string(20 * 1024, 'p') + "\r\n" + key, good), 431,
        "headers-too-large"},
   };
   for (const auto& c : cases) {
@@ -269,7 +296,8 @@ TEST_F(IntakeApiTest, BadInputsAreAnsweredPreciselyAndNothingIsStored) {
     Reply reply = client.raw(c.raw);
     EXPECT_EQ(reply.status, c.status) << c.name << ": " << reply.body;
     EXPECT_EQ(reply.header("content-type"), "application/problem+json") << c.name;
-    EXPECT_EQ(problem_type(reply), "urn:coregate:problem:" + c.problem) << c.name << ": " << reply.body;
+    EXPECT_EQ(problem_type(reply), "urn:coregate:problem:" + c.problem)
+        << c.name << ": " << reply.body;
     auto json = reply.json();
     if (json.is_object()) {
       EXPECT_EQ(json.at("status").as_int64(), c.status) << c.name;
@@ -280,8 +308,10 @@ TEST_F(IntakeApiTest, BadInputsAreAnsweredPreciselyAndNothingIsStored) {
   TestClient client(port());
   auto money = client.raw(raw_post(key, promise_body("acct-1", "125.5")));
   ASSERT_EQ(money.status, 400);
-  EXPECT_EQ(money.json().at("errors").at(0).at("pointer").as_string(), "/data/amount") << money.body;
-  auto unknown = client.raw(raw_post(key, R"({"type":"payment.teleported","subject":"a","data":{}})"));
+  EXPECT_EQ(money.json().at("errors").at(0).at("pointer").as_string(), "/data/amount")
+      << money.body;
+  auto unknown =
+      client.raw(raw_post(key, R"({"type":"payment.teleported","subject":"a","data":{}})"));
   EXPECT_EQ(unknown.json().at("known_types").as_array().size(), 2u) << unknown.body;
 
   // Still up, nothing stored, and the key was never consumed by a refused request.
@@ -294,7 +324,8 @@ TEST_F(IntakeApiTest, BadInputsAreAnsweredPreciselyAndNothingIsStored) {
 
 TEST(IntakeBackpressureTest, FullBacklogAnswers503WithRetryAfter) {
   const auto dir = fresh_temp_dir("backlog");
-  GatewayProcess gateway(dir, intake_config(dir, "\"backlog\": 1, \"retry_after\": \"3s\","), writer_env());
+  GatewayProcess gateway(dir, intake_config(dir, "\"backlog\": 1, \"retry_after\": \"3s\","),
+                         writer_env());
   gateway.start();
   int busy = 0, accepted = 0;
   for (int round = 0; round < 20 && busy == 0; ++round) {
@@ -302,7 +333,8 @@ TEST(IntakeBackpressureTest, FullBacklogAnswers503WithRetryAfter) {
     for (int c = 0; c < 32; ++c) {
       replies.push_back(std::async(std::launch::async, [&, c, round] {
         TestClient client(gateway.port());
-        return post_outcome(client, "bp-" + std::to_string(round) + "-" + std::to_string(c), promise_body("bp"));
+        return post_outcome(client, "bp-" + std::to_string(round) + "-" + std::to_string(c),
+                            promise_body("bp"));
       }));
     }
     for (auto& future : replies) {

@@ -17,7 +17,7 @@ namespace {
 struct Acked {
   std::string key;
   std::string subject;
-  std::string body;   // the 202 body
+  std::string body;  // the 202 body
   std::string id;
 };
 
@@ -40,18 +40,21 @@ TEST(IntakeCrashTest, EveryAcceptedOutcomeSurvivesSigkill) {
       posters.emplace_back([&, c] {
         TestClient client(gateway.port());
         for (int n = 0; !stop; ++n) {
-          const std::string key = "r" + std::to_string(round) + "-c" + std::to_string(c) + "-n" + std::to_string(n);
+          const std::string key =
+              "r" + std::to_string(round) + "-c" + std::to_string(c) + "-n" + std::to_string(n);
           const std::string subject = "subject-" + key;  // unique: lets the check find duplicates
           Reply reply;
           try {
-            reply = post_outcome(client, key, promise_body(subject, "\"" + std::to_string(n) + ".25\""));
+            reply = post_outcome(client, key,
+                                 promise_body(subject, "\"" + std::to_string(n) + ".25\""));
           } catch (const std::exception&) {
             return;  // connection refused/reset: the gateway is gone
           }
           if (reply.connection_closed && reply.status == 0) return;
           if (reply.status == 202) {
             std::lock_guard lock(mutex);
-            acked.push_back({key, subject, reply.body, std::string(reply.json().at("id").as_string())});
+            acked.push_back(
+                {key, subject, reply.body, std::string(reply.json().at("id").as_string())});
           } else if (reply.status != 0) {
             ADD_FAILURE() << "unexpected status " << reply.status << ": " << reply.body;
             return;
@@ -70,20 +73,24 @@ TEST(IntakeCrashTest, EveryAcceptedOutcomeSurvivesSigkill) {
     // Restart and check everything acknowledged so far (this round and all earlier ones).
     gateway.start();
     std::map<std::string, std::vector<boost::json::object>> by_subject;
-    for (auto& item : list_all(gateway.port())) by_subject[std::string(item["subject"].as_string())].push_back(item);
+    for (auto& item : list_all(gateway.port()))
+      by_subject[std::string(item["subject"].as_string())].push_back(item);
     TestClient client(gateway.port());
     for (const auto& a : acked_total) {
       auto found = by_subject.find(a.subject);
-      ASSERT_NE(found, by_subject.end()) << "round " << round << ": acknowledged outcome " << a.key << " was lost";
+      ASSERT_NE(found, by_subject.end())
+          << "round " << round << ": acknowledged outcome " << a.key << " was lost";
       ASSERT_EQ(found->second.size(), 1u) << a.key << " stored twice";
       EXPECT_EQ(found->second[0]["id"].as_string(), a.id);
     }
-    for (const auto& [subject, items] : by_subject) EXPECT_EQ(items.size(), 1u) << subject << " stored twice";
+    for (const auto& [subject, items] : by_subject)
+      EXPECT_EQ(items.size(), 1u) << subject << " stored twice";
     // Re-post a sample of this round's keys (all of them in the last round): stored response again.
     for (size_t i = 0; i < acked.size(); i += (round + 1 == rounds ? 1 : 7)) {
       const auto& a = acked[i];
       const int n = std::stoi(a.key.substr(a.key.rfind('n') + 1));
-      auto replay = post_outcome(client, a.key, promise_body(a.subject, "\"" + std::to_string(n) + ".25\""));
+      auto replay =
+          post_outcome(client, a.key, promise_body(a.subject, "\"" + std::to_string(n) + ".25\""));
       ASSERT_EQ(replay.status, 202) << a.key << ": " << replay.body;
       EXPECT_EQ(replay.body, a.body);
       EXPECT_EQ(replay.header("idempotent-replayed"), "true");

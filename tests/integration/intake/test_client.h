@@ -37,7 +37,8 @@ class TestClient {
  public:
   explicit TestClient(uint16_t port) : port_(port), socket_(io_) {}
 
-  Reply request(boost::beast::http::verb method, const std::string& target, const std::string& body = "",
+  Reply request(boost::beast::http::verb method, const std::string& target,
+                const std::string& body = "",
                 const std::map<std::string, std::string>& headers = {}) {
     namespace http = boost::beast::http;
     connect_if_needed();

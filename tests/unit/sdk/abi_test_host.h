@@ -241,6 +241,8 @@ class AdapterHandle {
     r.struct_size = sizeof r;
     r.idempotency_key = bytes(key);
     r.outcome_id = bytes("outcome-1");
+    r.outcome_type = bytes("account.note_added");
+    r.subject = bytes("acct-1");
     r.record_json = bytes(record_json);
     r.deadline_unix_ms = deadline_unix_ms != 0 ? deadline_unix_ms : host_.now_unix_ms() + 5000;
     Buffer reference, diagnostic;
@@ -303,14 +305,17 @@ class AdapterHandle {
     return o;
   }
 
-  HealthOutcome health() const {
+  HealthOutcome health(int64_t deadline_unix_ms = 0) const {
+    cg_type_health_request r{};
+    r.struct_size = sizeof r;
+    r.deadline_unix_ms = deadline_unix_ms != 0 ? deadline_unix_ms : host_.now_unix_ms() + 5000;
     Buffer detail;
     cg_type_health_result out{};
     out.struct_size = sizeof out;
     out.state = CG_HEALTH_UNHEALTHY;
     out.detail = detail.get();
     HealthOutcome o;
-    o.status = hooks_->cg_on_health(adapter_, &out);
+    o.status = hooks_->cg_on_health(adapter_, &r, &out);
     o.state = out.state;
     o.detail = detail.text();
     return o;

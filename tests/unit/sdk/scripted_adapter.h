@@ -79,7 +79,7 @@ class ScriptedAdapter : public sdk::Adapter {
     return reply;
   }
 
-  sdk::HealthResult health() override {
+  sdk::HealthResult health(const sdk::HealthRequest&) override {
     maybe_throw("health");
     host_.info("health checked");
     host_.count("checks_total", 1, {{"kind", "health"}});

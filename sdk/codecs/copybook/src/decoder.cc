@@ -117,6 +117,7 @@ struct RecordDecoder::Impl {
   const std::uint8_t* rec = nullptr;
   std::size_t rec_size = 0;
   bool failed = false;
+  bool probing = false;  // evaluating a redefine-rule discriminator
   DecodeError* error = nullptr;
   std::vector<std::uint32_t> index_stack;  // array indices, for error paths
 
@@ -410,6 +411,10 @@ struct RecordDecoder::Impl {
       if (!options.lenient) fail(n, start, invalid_message(n, b));
       return false;
     }
+    if (probing) {  // discriminator probe: plain decimal text, no side effects
+      write_decimal(v, n.scale, false);
+      return true;
+    }
     if (n.store_slot >= 0) counters[static_cast<std::size_t>(n.store_slot)] = to_int(v);
     write_decimal(v, n.scale, n.quote);
     return true;
@@ -617,12 +622,11 @@ struct RecordDecoder::Impl {
       } else {
         const std::size_t mark = len;
         const bool saved_failed = failed;
-        PlanNode tmp = d;
-        tmp.quote = false;
-        tmp.store_slot = -1;
         const bool lenient = options.lenient;
         options.lenient = true;
-        const bool ok = scalar_value(tmp, d.abs_offset);
+        probing = true;
+        const bool ok = scalar_value(d, d.abs_offset);
+        probing = false;
         options.lenient = lenient;
         match = ok && std::string_view(buf.data() + mark, len - mark) == r.number;
         len = mark;
@@ -655,11 +659,11 @@ struct RecordDecoder::Impl {
     error = &err;
     len = 0;
     index_stack.clear();
-    if (!rules.empty()) select_views();
-    if (!counters.empty()) prefill_counters();
     const PlanNode& root = plan.nodes[0];
     // One capacity check per record: the plan knows the worst-case JSON size.
     ensure(root.max_total + 128);
+    if (!rules.empty()) select_views();
+    if (!counters.empty()) prefill_counters();
     if (options.keep_root) {
       put('{');
       put(root.key);

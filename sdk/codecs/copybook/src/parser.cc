@@ -50,31 +50,20 @@ std::string expand_tabs(std::string_view raw) {
 }
 
 bool looks_fixed(const std::vector<std::string>& lines) {
-  // Fixed format when every non-blank line is either short or has a valid indicator in column 7
-  // and nothing but blanks/sequence digits before... we only require the indicator test, because
-  // the sequence area may hold anything.
-  int code_lines = 0;
+  // Fixed format when every non-blank line has a valid indicator in column 7 (or is too short to
+  // reach it). The sequence area may hold anything, except the usual free-format shape of a level
+  // number and a blank starting in columns 1-4 ("01 RECORD."), which decides for free format.
   for (const auto& l : lines) {
-    if (l.find_first_not_of(' ') == std::string::npos) continue;
-    ++code_lines;
-    if (l.size() < 7) {
-      // A short line with content in columns 1-6 only: a sequence number; fine for fixed.
-      continue;
-    }
-    char ind = l[6];
+    const auto first = l.find_first_not_of(' ');
+    if (first == std::string::npos || l.size() < 7) continue;
+    const char ind = l[6];
     if (!(ind == ' ' || ind == '*' || ind == '/' || ind == '-' || ind == 'D' || ind == 'd'))
       return false;
-    // Free-format code usually starts at column 1 with a level number.
-    auto first = l.find_first_not_of(' ');
-    if (first < 6 && std::isdigit(static_cast<unsigned char>(l[first]))) {
-      // Digits in the sequence area are legal but a level number followed by a name at column 1
-      // is the usual free-format shape: "01 RECORD." Treat "NN " + letter as free.
-      if (first + 2 < l.size() && std::isdigit(static_cast<unsigned char>(l[first + 1])) &&
-          l[first + 2] == ' ' && first + 2 < 6)
-        return false;
-    }
+    if (first + 2 < 6 && std::isdigit(static_cast<unsigned char>(l[first])) &&
+        std::isdigit(static_cast<unsigned char>(l[first + 1])) && l[first + 2] == ' ')
+      return false;
   }
-  return code_lines >= 0;
+  return true;
 }
 
 std::vector<SourceLine> split_lines(std::string_view text, SourceFormat format) {
@@ -664,6 +653,11 @@ void layout(Copybook& cb, int idx, std::size_t offset, std::size_t root_offset,
     f.element_length =
         detail::storage_length(f.picture, f.usage, f.sign, options.binary_size_1_2_4_8);
   }
+  // Records beyond 1 GiB are not real copybooks (and would overflow size arithmetic later).
+  constexpr std::size_t kMaxRecord = std::size_t{1} << 30;
+  if (f.element_length > kMaxRecord ||
+      f.element_length * static_cast<std::size_t>(f.occurs_max) > kMaxRecord)
+    throw CopybookError(f.line, f.column, "'" + f.name + "' makes the record larger than 1 GiB");
   f.length = f.element_length * static_cast<std::size_t>(f.occurs_max);
 }
 

@@ -43,8 +43,11 @@ class Adapter {
     return {{}, 404, {}, "this adapter accepts no inbound requests"};
   }
 
-  // CG_CAP_HEALTH: a cheap active check.
-  virtual HealthResult health() { return {HealthState::kHealthy, "no active check"}; }
+  // CG_CAP_HEALTH: a cheap active check, answered by request.deadline.
+  virtual HealthResult health(const HealthRequest& request) {
+    (void)request;
+    return {HealthState::kHealthy, "no active check"};
+  }
 };
 
 }  // namespace coregate::sdk

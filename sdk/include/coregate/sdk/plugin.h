@@ -171,8 +171,8 @@ class PluginShim {
     return barrier(self->host, out->diagnostic, "probe", [&] {
       boost::json::object record =
           r->record_json.len == 0 ? boost::json::object() : parse_object(r->record_json, "record");
-      ProbeRequest request{view(r->idempotency_key), view(r->outcome_id), record,
-                           deadline(r->deadline_unix_ms)};
+      ProbeRequest request{view(r->idempotency_key), view(r->outcome_id), view(r->outcome_type),
+                           view(r->subject),         record,           deadline(r->deadline_unix_ms)};
       ProbeResult result = self->adapter->probe(request);
       out->state = static_cast<int32_t>(result.state);
       assign(self->host, out->reference, result.reference);
@@ -210,10 +210,11 @@ class PluginShim {
     });
   }
 
-  static cg_type_status on_health(cg_type_adapter* adapter, cg_type_health_result* out) noexcept {
+  static cg_type_status on_health(cg_type_adapter* adapter, const cg_type_health_request* r,
+                                  cg_type_health_result* out) noexcept {
     auto* self = reinterpret_cast<Instance*>(adapter);
     return barrier(self->host, out->detail, "health", [&] {
-      HealthResult result = self->adapter->health();
+      HealthResult result = self->adapter->health(HealthRequest{deadline(r->deadline_unix_ms)});
       out->state = static_cast<int32_t>(result.state);
       assign(self->host, out->detail, result.detail);
     });

@@ -27,8 +27,14 @@ struct WriteRequest {
 struct ProbeRequest {
   std::string_view idempotency_key;
   std::string_view outcome_id;
+  std::string_view outcome_type;
+  std::string_view subject;
   const boost::json::object& record;  // what was written, for natural-key probes
   Clock::time_point deadline;
+};
+
+struct HealthRequest {
+  Clock::time_point deadline;  // answer by then; a late answer counts as unhealthy
 };
 
 struct PollRequest {

@@ -25,9 +25,12 @@ TokenAuthenticator from(const std::string& json) {
 TEST(TokenAuthenticator, HashedAndEnvironmentTokensWithScopes) {
   setenv("COREGATE_TEST_TOKEN", "from-env", 1);
   auto auth = from(R"({"auth": {"tokens": [
-      {"name": "workflow", "sha256": ")" + hex(sha256_digest("s3cret")) + R"(", "scopes": ["outcomes:write"]},
+      {"name": "workflow", "sha256": ")" +
+                   hex(sha256_digest("s3cret")) + R"(", "scopes": ["outcomes:write"]},
       {"name": "ops", "token_env": "COREGATE_TEST_TOKEN", "scopes": ["admin"]},
-      {"name": "notes", "sha256": ")" + hex(sha256_digest("n")) + R"(", "scopes": "outcomes:write", "types": ["case.note_added"]}]}})");
+      {"name": "notes", "sha256": ")" +
+                   hex(sha256_digest("n")) +
+                   R"(", "scopes": "outcomes:write", "types": ["case.note_added"]}]}})");
   EXPECT_EQ(auth.token_count(), 3u);
   auto ok = auth.authenticate("Bearer s3cret");
   ASSERT_NE(ok.principal, nullptr);
@@ -45,7 +48,8 @@ TEST(TokenAuthenticator, HashedAndEnvironmentTokensWithScopes) {
 }
 
 TEST(TokenAuthenticator, FailuresAreClassified) {
-  auto auth = from(R"({"auth": {"tokens": [{"name": "w", "sha256": ")" + hex(sha256_digest("t")) + R"(", "scopes": ["admin"]}]}})");
+  auto auth = from(R"({"auth": {"tokens": [{"name": "w", "sha256": ")" + hex(sha256_digest("t")) +
+                   R"(", "scopes": ["admin"]}]}})");
   EXPECT_EQ(auth.authenticate("").failure, AuthFailure::kMissing);
   EXPECT_EQ(auth.authenticate("Basic dTpw").failure, AuthFailure::kMalformed);
   EXPECT_EQ(auth.authenticate("Bearer ").failure, AuthFailure::kMalformed);
@@ -63,16 +67,21 @@ TEST(TokenAuthenticator, BadConfigNamesTheKey) {
       EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
     }
   };
-  expect_error(R"({"auth": {"tokens": [{"name": "a", "sha256": "abc", "scopes": ["admin"]}]}})", "sha256");
-  expect_error(R"({"auth": {"tokens": [{"name": "a", "sha256": ")" + std::string(64, 'a') + R"(", "scopes": ["root"]}]}})",
+  expect_error(R"({"auth": {"tokens": [{"name": "a", "sha256": "abc", "scopes": ["admin"]}]}})",
+               "sha256");
+  expect_error(R"({"auth": {"tokens": [{"name": "a", "sha256": ")" + std::string(64, 'a') +
+                   R"(", "scopes": ["root"]}]}})",
                "unknown scope 'root'");
-  expect_error(R"({"auth": {"tokens": [{"name": "a", "token_env": "COREGATE_SURELY_UNSET_VAR", "scopes": ["admin"]}]}})",
-               "COREGATE_SURELY_UNSET_VAR");
+  expect_error(
+      R"({"auth": {"tokens": [{"name": "a", "token_env": "COREGATE_SURELY_UNSET_VAR", "scopes": ["admin"]}]}})",
+      "COREGATE_SURELY_UNSET_VAR");
   expect_error(R"({"auth": {"tokens": [{"name": "a", "scopes": ["admin"]}]}})", "exactly one");
-  expect_error(R"({"auth": {"tokens": [{"name": "a", "sha256": ")" + std::string(64, 'a') + R"(", "scopes": []}]}})",
+  expect_error(R"({"auth": {"tokens": [{"name": "a", "sha256": ")" + std::string(64, 'a') +
+                   R"(", "scopes": []}]}})",
                "at least one scope");
   expect_error(R"({"auth": {"tokens": [{"name": "a", "sha256": ")" + std::string(64, 'a') +
-                   R"(", "scopes": ["admin"]}, {"name": "b", "sha256": ")" + std::string(64, 'a') + R"(", "scopes": ["admin"]}]}})",
+                   R"(", "scopes": ["admin"]}, {"name": "b", "sha256": ")" + std::string(64, 'a') +
+                   R"(", "scopes": ["admin"]}]}})",
                "twice");
   expect_error(R"({"auth": {"tokenz": []}})", "tokenz");
 }

@@ -16,8 +16,8 @@ TEST(ListenAddress, ParsesIpv4HostnamesAndBracketedIpv6) {
 }
 
 TEST(ListenAddress, RefusesWhatIsNotAddrPort) {
-  for (const char* bad : {"", "8080", "127.0.0.1", "127.0.0.1:", ":8080", "127.0.0.1:65536", "127.0.0.1:80x",
-                          "::1:8080", "[::1]8080", "[::1", "127.0.0.1:-1"}) {
+  for (const char* bad : {"", "8080", "127.0.0.1", "127.0.0.1:", ":8080", "127.0.0.1:65536",
+                          "127.0.0.1:80x", "::1:8080", "[::1]8080", "[::1", "127.0.0.1:-1"}) {
     EXPECT_THROW(parse_listen_address(bad), std::invalid_argument) << bad;
   }
 }

@@ -19,19 +19,26 @@ TEST(Router, MatchesLiteralAndCapturedSegments) {
     seen = std::string(r.params.get("id")) + "|" + r.query;
     s.send(Response{Status::ok, 11});
   });
-  router.add(Verb::get, "/v1/outcomes", [&](IncomingRequest&&, Responder s) { s.send(Response{Status::accepted, 11}); });
+  router.add(Verb::get, "/v1/outcomes", [&](IncomingRequest&&, Responder s) {
+    s.send(Response{Status::accepted, 11});
+  });
   EXPECT_EQ(dispatch(router, Verb::get, "/v1/outcomes/abc%2Fdef?x=1").result(), Status::ok);
   EXPECT_EQ(seen, "abc/def|x=1");
   EXPECT_EQ(dispatch(router, Verb::get, "/v1/outcomes").result(), Status::accepted);
-  EXPECT_EQ(dispatch(router, Verb::get, "/v1/outcomes/").result(), Status::not_found);  // empty capture
+  EXPECT_EQ(dispatch(router, Verb::get, "/v1/outcomes/").result(),
+            Status::not_found);  // empty capture
   EXPECT_EQ(dispatch(router, Verb::get, "/v1/outcomes/a/b").result(), Status::not_found);
   EXPECT_EQ(dispatch(router, Verb::get, "/v1/outcomes/%zz").result(), Status::not_found);
 }
 
 TEST(Router, WrongMethodIs405WithAllow) {
   Router router;
-  router.add(Verb::post, "/v1/outcomes", [](IncomingRequest&&, Responder s) { s.send(Response{Status::ok, 11}); });
-  router.add(Verb::get, "/v1/outcomes", [](IncomingRequest&&, Responder s) { s.send(Response{Status::ok, 11}); });
+  router.add(Verb::post, "/v1/outcomes", [](IncomingRequest&&, Responder s) {
+    s.send(Response{Status::ok, 11});
+  });
+  router.add(Verb::get, "/v1/outcomes", [](IncomingRequest&&, Responder s) {
+    s.send(Response{Status::ok, 11});
+  });
   auto response = dispatch(router, Verb::put, "/v1/outcomes");
   EXPECT_EQ(response.result(), Status::method_not_allowed);
   EXPECT_EQ(response[boost::beast::http::field::allow], "POST, GET");
@@ -40,7 +47,8 @@ TEST(Router, WrongMethodIs405WithAllow) {
 
 TEST(Router, AHandlerThatThrowsOrForgetsToAnswerGives500) {
   Router router;
-  router.add(Verb::get, "/throws", [](IncomingRequest&&, Responder) { throw std::runtime_error("boom"); });
+  router.add(Verb::get, "/throws",
+             [](IncomingRequest&&, Responder) { throw std::runtime_error("boom"); });
   router.add(Verb::get, "/forgets", [](IncomingRequest&&, Responder) {});
   EXPECT_EQ(dispatch(router, Verb::get, "/throws").result(), Status::internal_server_error);
   EXPECT_EQ(dispatch(router, Verb::get, "/forgets").result(), Status::internal_server_error);

@@ -18,7 +18,8 @@ TEST(CanonicalJson, DifferentContentDifferentFingerprint) {
   auto base = fingerprint_of(boost::json::parse(R"({"amount":"1.50"})"));
   EXPECT_NE(base, fingerprint_of(boost::json::parse(R"({"amount":"1.5"})")));
   EXPECT_NE(base, fingerprint_of(boost::json::parse(R"({"amount":1.5})")));
-  EXPECT_NE(fingerprint_of(boost::json::parse("[1,2]")), fingerprint_of(boost::json::parse("[2,1]")));
+  EXPECT_NE(fingerprint_of(boost::json::parse("[1,2]")),
+            fingerprint_of(boost::json::parse("[2,1]")));
 }
 
 }  // namespace

@@ -5,7 +5,9 @@
 namespace coregate::intake {
 namespace {
 
-StrictJsonResult parse(const std::string& text, size_t depth = 32) { return parse_strict_json(text, {depth}); }
+StrictJsonResult parse(const std::string& text, size_t depth = 32) {
+  return parse_strict_json(text, {depth});
+}
 
 TEST(StrictJson, AcceptsValidJsonAndBuildsTheValue) {
   auto r = parse(R"({"a":[1,2,{"b":"c\u00e9"}],"d":null,"e":1.5,"f":18446744073709551615})");
@@ -34,7 +36,8 @@ TEST(StrictJson, ClassifiesBrokenInput) {
   EXPECT_EQ(parse(R"({"a":1} x)").defect, JsonDefect::kMalformed);
   EXPECT_EQ(parse(R"({"a":1,})").defect, JsonDefect::kMalformed);  // no trailing commas
   EXPECT_EQ(parse("{\"a\":\"\xFF\"}").defect, JsonDefect::kInvalidUtf8);
-  EXPECT_EQ(parse("{\"a\":\"\xED\xA0\x80\"}").defect, JsonDefect::kInvalidUtf8);  // UTF-16 surrogate
+  EXPECT_EQ(parse("{\"a\":\"\xED\xA0\x80\"}").defect,
+            JsonDefect::kInvalidUtf8);  // UTF-16 surrogate
   EXPECT_EQ(parse("{\"a\":\"\xF4\x90\x80\x80\"}").defect, JsonDefect::kInvalidUtf8);  // > U+10FFFF
   EXPECT_EQ(parse(std::string(33, '[') + std::string(33, ']')).defect, JsonDefect::kTooDeep);
   EXPECT_TRUE(parse(std::string(32, '[') + std::string(32, ']')).ok());
@@ -45,9 +48,9 @@ TEST(StrictJson, Utf8ValidatorFindsTheFirstBadByte) {
   EXPECT_EQ(find_invalid_utf8("abc"), std::nullopt);
   EXPECT_EQ(find_invalid_utf8("a\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80"), std::nullopt);
   EXPECT_EQ(find_invalid_utf8("ab\x80"), 2u);
-  EXPECT_EQ(find_invalid_utf8("ab\xC0\xAF"), 2u);          // overlong '/'
-  EXPECT_EQ(find_invalid_utf8("ab\xE0\x80\xAF"), 2u);      // overlong 3-byte
-  EXPECT_EQ(find_invalid_utf8("ab\xE2\x82"), 2u);          // truncated
+  EXPECT_EQ(find_invalid_utf8("ab\xC0\xAF"), 2u);      // overlong '/'
+  EXPECT_EQ(find_invalid_utf8("ab\xE0\x80\xAF"), 2u);  // overlong 3-byte
+  EXPECT_EQ(find_invalid_utf8("ab\xE2\x82"), 2u);      // truncated
 }
 
 }  // namespace

@@ -53,11 +53,11 @@ TEST(AdapterInstance, WritesProbesAndReportsHealthThroughTheRealAbi) {
   sdk::WriteResult again = a.write(call);
   EXPECT_EQ(again.write_class, sdk::WriteClass::kAlreadyApplied);
   EXPECT_EQ(again.reference, first.reference);
-  sdk::ProbeResult found = a.probe({"key-1", "out-1", R"({})", 0});
+  sdk::ProbeResult found = a.probe({"key-1", "out-1", "account.note_added", "acct-1", R"({})", 0});
   EXPECT_EQ(found.state, sdk::ProbeState::kApplied);
   EXPECT_EQ(found.reference, first.reference);
-  EXPECT_EQ(a.probe({"key-unknown", "out-2", "", 0}).state, sdk::ProbeState::kNotFound);
-  EXPECT_EQ(a.health().state, sdk::HealthState::kHealthy);
+  EXPECT_EQ(a.probe({"key-unknown", "out-2", "t", "s", "", 0}).state, sdk::ProbeState::kNotFound);
+  EXPECT_EQ(a.health(0).state, sdk::HealthState::kHealthy);
 }
 
 TEST(AdapterInstance, LibraryStaysLoadedWhileTheAdapterLives) {
@@ -70,7 +70,7 @@ TEST(AdapterInstance, LibraryStaysLoadedWhileTheAdapterLives) {
     ASSERT_NE(r.adapter, nullptr) << r.error;
     adapter = std::move(r.adapter);
   }  // the catalog and every other reference to the library are gone here
-  EXPECT_EQ(adapter->health().state, sdk::HealthState::kHealthy);
+  EXPECT_EQ(adapter->health(0).state, sdk::HealthState::kHealthy);
   EXPECT_EQ(adapter->plugin().name(), "testing");
 }
 

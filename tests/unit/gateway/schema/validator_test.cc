@@ -47,6 +47,15 @@ TEST(SchemaValidator, AdditionalPropertiesFalseNamesTheProperty) {
   EXPECT_EQ(errors[0].keyword, "additionalProperties");
 }
 
+TEST(SchemaValidator, AnyOfFailureExplainsTheClosestAlternative) {
+  auto errors = errors_of(
+      R"({"anyOf":[{"type":"string","format":"date"},{"type":"object","required":["a","b"]}]})",
+      R"("2026-02-30")");
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0].keyword, "anyOf");
+  EXPECT_EQ(errors[1].keyword, "format");  // the date branch failed on one keyword only
+}
+
 TEST(SchemaValidator, ErrorListIsBounded) {
   std::string instance = "[";
   for (int i = 0; i < 1000; ++i) instance += (i ? ",1" : "1");

@@ -28,7 +28,8 @@ class StoreTest : public ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   static NewOutcome outcome(const std::string& key, const std::string& subject = "acct-1",
-                            unsigned char fingerprint = 1, const std::string& principal = "workflow") {
+                            unsigned char fingerprint = 1,
+                            const std::string& principal = "workflow") {
     NewOutcome o;
     o.id = "id-" + principal + "-" + key;
     o.principal = principal;
@@ -44,7 +45,8 @@ class StoreTest : public ::testing::Test {
   static AcceptResult submit_and_wait(OutcomeStore& store, NewOutcome o) {
     std::promise<AcceptResult> done;
     auto future = done.get_future();
-    EXPECT_TRUE(store.submit(std::move(o), [&](AcceptResult&& r) { done.set_value(std::move(r)); }));
+    EXPECT_TRUE(
+        store.submit(std::move(o), [&](AcceptResult&& r) { done.set_value(std::move(r)); }));
     return future.get();
   }
 
@@ -64,7 +66,8 @@ TEST_F(StoreTest, AcceptReplayAndConflictFollowTheLedger) {
   auto conflict = submit_and_wait(store, outcome("k1", "acct-1", 2));
   EXPECT_EQ(conflict.status, AcceptStatus::kKeyConflict);
   // Another principal's identical key is a different key.
-  EXPECT_EQ(submit_and_wait(store, outcome("k1", "acct-1", 1, "other")).status, AcceptStatus::kAccepted);
+  EXPECT_EQ(submit_and_wait(store, outcome("k1", "acct-1", 1, "other")).status,
+            AcceptStatus::kAccepted);
   auto found = store.find(first.outcome_id);
   ASSERT_TRUE(found);
   EXPECT_EQ(found->status, "accepted");
@@ -83,10 +86,11 @@ TEST_F(StoreTest, ConcurrentSubmissionsShareTransactions) {
       for (int i = 0; i < kPerThread; ++i) {
         auto done = std::make_shared<std::promise<void>>();
         waits.push_back(done->get_future());
-        ASSERT_TRUE(store.submit(outcome("t" + std::to_string(t) + "-" + std::to_string(i)), [&, done](AcceptResult&& r) {
-          if (r.status == AcceptStatus::kAccepted) ++accepted;
-          done->set_value();
-        }));
+        ASSERT_TRUE(store.submit(outcome("t" + std::to_string(t) + "-" + std::to_string(i)),
+                                 [&, done](AcceptResult&& r) {
+                                   if (r.status == AcceptStatus::kAccepted) ++accepted;
+                                   done->set_value();
+                                 }));
       }
       for (auto& w : waits) w.wait();
     });
@@ -105,7 +109,8 @@ TEST_F(StoreTest, BacklogBoundRefusesInsteadOfBuffering) {
   int refused = 0;
   std::atomic<int> answered{0};
   for (int i = 0; i < 200; ++i) {
-    if (!store.submit(outcome("b" + std::to_string(i)), [&](AcceptResult&&) { ++answered; })) ++refused;
+    if (!store.submit(outcome("b" + std::to_string(i)), [&](AcceptResult&&) { ++answered; }))
+      ++refused;
   }
   EXPECT_GT(refused, 0);
   store.stop();  // commits what was queued
@@ -126,7 +131,8 @@ TEST_F(StoreTest, CommittedOutcomesSurviveReopenAndTheLedgerStillReplays) {
 
 TEST_F(StoreTest, ListPagesByCommitOrderWithFilters) {
   SqliteOutcomeStore store(options_);
-  for (int i = 0; i < 5; ++i) submit_and_wait(store, outcome("l" + std::to_string(i), i < 3 ? "a" : "b"));
+  for (int i = 0; i < 5; ++i)
+    submit_and_wait(store, outcome("l" + std::to_string(i), i < 3 ? "a" : "b"));
   OutcomeFilter filter;
   filter.limit = 2;
   std::vector<std::string> ids;
@@ -147,8 +153,10 @@ TEST_F(StoreTest, ListPagesByCommitOrderWithFilters) {
 TEST_F(StoreTest, PurgeRemovesOnlyExpiredKeys) {
   SqliteOutcomeStore store(options_);
   submit_and_wait(store, outcome("old"));
-  EXPECT_EQ(store.purge_idempotency_keys(std::chrono::system_clock::now() - std::chrono::hours(1)), 0);
-  EXPECT_EQ(store.purge_idempotency_keys(std::chrono::system_clock::now() + std::chrono::seconds(1)), 1);
+  EXPECT_EQ(store.purge_idempotency_keys(std::chrono::system_clock::now() - std::chrono::hours(1)),
+            0);
+  EXPECT_EQ(
+      store.purge_idempotency_keys(std::chrono::system_clock::now() + std::chrono::seconds(1)), 1);
   // The key is free again (its retention is over): a new request under it is a new outcome.
   EXPECT_TRUE(store.find("id-workflow-old"));
   auto fresh = outcome("old");
@@ -186,13 +194,16 @@ TEST_F(StoreTest, SchemaIsVersionedAndAuditRecordsFormAHashChain) {
   ASSERT_TRUE(mode.step());
   EXPECT_EQ(mode.column_text(0), "wal");
   mode.reset();
-  Statement rows(db, "SELECT seq, at_ms, principal, action, object_id, detail, prev_hash, hash FROM audit_log ORDER BY seq");
+  Statement rows(db,
+                 "SELECT seq, at_ms, principal, action, object_id, detail, prev_hash, hash FROM "
+                 "audit_log ORDER BY seq");
   std::string previous = audit_genesis_hash();
   int count = 0;
   while (rows.step()) {
     EXPECT_EQ(rows.column_text(6), previous);
-    const std::string expected = audit_record_hash(previous, rows.column_int(0), rows.column_int(1), rows.column_text(2),
-                                                   rows.column_text(3), rows.column_text(4), rows.column_text(5));
+    const std::string expected =
+        audit_record_hash(previous, rows.column_int(0), rows.column_int(1), rows.column_text(2),
+                          rows.column_text(3), rows.column_text(4), rows.column_text(5));
     EXPECT_EQ(rows.column_text(7), expected);
     previous = expected;
     ++count;
@@ -204,9 +215,7 @@ TEST_F(StoreTest, SchemaIsVersionedAndAuditRecordsFormAHashChain) {
 }
 
 TEST_F(StoreTest, RefusesAStoreFromANewerBuild) {
-  {
-    SqliteOutcomeStore store(options_);
-  }
+  { SqliteOutcomeStore store(options_); }
   {
     Database db(options_.path.string(), false);
     db.exec("PRAGMA user_version = 999");

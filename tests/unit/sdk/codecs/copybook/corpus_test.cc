@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "coregate/codecs/copybook/decoder.h"
+#include "coregate/codecs/copybook/encoder.h"
 #include "coregate/codecs/copybook/parser.h"
 #include "coregate/codecs/copybook/record_reader.h"
 #include "tests/unit/sdk/codecs/copybook/json_flat.h"
@@ -279,4 +280,32 @@ TEST(CopybookCorpus, Test5WrongRdwByteOrderIsReported) {
   std::span<const std::uint8_t> rec;
   EXPECT_EQ(reader.next(rec), cb::ReadStatus::kError);
   EXPECT_NE(reader.error().find("reserved"), std::string::npos) << reader.error();
+}
+
+TEST(CopybookCorpus, Test6DecodeEncodeDecodeIsStable) {
+  REQUIRE_CORPUS();
+  // Strict decoding (every test6 value is valid), untrimmed text, then encode and decode again:
+  // the JSON must not change. (Bytes may differ where several encodings are valid, e.g. an
+  // unsigned packed sign C versus F, or '+' versus ' ' in a '-' edited position.)
+  cb::Copybook book = cb::parse_copybook(slurp(kCorpus / "test6_copybook.cob"));
+  cb::DecodeOptions opt;
+  opt.float_format = cb::FloatFormat::kIeee754;
+  opt.trim = cb::Trim::kNone;
+  cb::RecordDecoder dec(book, opt);
+  cb::EncodeOptions eo;
+  eo.float_format = cb::FloatFormat::kIeee754;
+  cb::RecordEncoder enc(book, eo);
+  const std::string data = slurp(kCorpus / "test6_data" / "INTEGR.TYPES.NOV28.DATA.dat");
+  for (std::size_t r = 0; r < 100; ++r) {
+    std::string first, second;
+    cb::DecodeError err;
+    ASSERT_TRUE(dec.decode({reinterpret_cast<const std::uint8_t*>(data.data()) + r * 1493, 1493},
+                           first, err))
+        << err.to_string();
+    std::vector<std::uint8_t> bytes;
+    cb::EncodeError ee;
+    ASSERT_TRUE(enc.encode(first, bytes, ee)) << "record " << r << ": " << ee.to_string();
+    ASSERT_TRUE(dec.decode(bytes, second, err)) << err.to_string();
+    EXPECT_EQ(first, second) << "record " << r;
+  }
 }

@@ -218,3 +218,13 @@ TEST(CopybookDecoder, UnknownCodePageAndRootAreConfigErrors) {
   ASSERT_TRUE(d.decode(bytes({0xC1}), out, e));
   EXPECT_EQ(out, R"({"R":{"A":"A"}})");
 }
+
+TEST(CopybookDecoder, NumericDiscriminatorPicksTheView) {
+  const char* book =
+      "01 R.\n 05 KIND PIC S9(3) COMP-3.\n 05 AS-TEXT PIC X(2).\n 05 AS-NUM REDEFINES AS-TEXT PIC "
+      "S9(4) COMP.\n";
+  cb::DecodeOptions o;
+  o.redefine_rules = {{"KIND", "1", "AS-TEXT"}, {"KIND", "-2", "AS-NUM"}};
+  EXPECT_EQ(decode(book, bytes({0x00, 0x1C, 0xC1, 0xC2}), o), R"({"KIND":1,"AS_TEXT":"AB"})");
+  EXPECT_EQ(decode(book, bytes({0x00, 0x2D, 0xFF, 0xFE}), o), R"({"KIND":-2,"AS_NUM":-2})");
+}

@@ -230,7 +230,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"01 R.\n  05 A PIC 9(40).\n", 2, 12, "more than 38 digits"},
         BadCase{"01 R.\n  05 A PIC X VALUE 'OPEN.\n", 2, 20, "not closed"},
         BadCase{"01 R.\n  05 T OCCURS 5 TO 2 DEPENDING ON R.\n", 2, 8, "minimum is larger"},
-        BadCase{"88 X VALUE 1.\n", 1, 1, "must follow"}));
+        BadCase{"88 X VALUE 1.\n", 1, 1, "must follow"},
+        BadCase{"01 R.\n  05 A OCCURS 99999.\n   10 B OCCURS 99999 PIC X(999).\n", 2, 3,
+                "larger than 1 GiB"}));
 
 TEST(CopybookFieldInfo, LooksUpFieldsAndChecksDecimalFit) {
   cb::Copybook book = cb::parse_copybook(
