@@ -460,8 +460,45 @@ class PlanCompiler {
     if (const json::value* when = rule->if_contains("when"))
       read_when(r, *when, at + "/when", step);
 
+    check_plan_text(r, at, step);
     sources_.push_back(std::move(source));
     plan.steps.push_back(std::move(step));
+  }
+
+  // Text the plan itself writes to the system (constants, defaults, code-table values, the pad
+  // character) is checked against the rule's charset here, once, instead of on every record.
+  void check_plan_text(Reader& r, const std::string& at, const Step& step) {
+    if (!step.to_system || step.charset == Charset::utf8) return;
+    auto check = [&](std::string_view text, const std::string& where) {
+      std::string message;
+      if (step.charset == Charset::code_page) {
+        message = code_page_problem(text, step.code_page);
+      } else if (auto bad = find_unrepresentable(text, step.charset)) {
+        message = describe_code_point(bad->code_point) + " at character " +
+                  std::to_string(bad->position + 1) + " is not in charset " +
+                  (step.charset == Charset::ascii ? "ascii" : "ebcdic");
+      }
+      if (!message.empty()) r.problem(where, message);
+    };
+    auto check_value = [&](const json::value& v, const std::string& where) {
+      if (v.is_string()) check(v.get_string(), where);
+    };
+    if (step.operation == Operation::constant && step.constant_side == Side::system) {
+      check_value(step.constant, at + "/constant");
+    }
+    if (step.default_system) check_value(*step.default_system, at + "/default/system");
+    if (step.absent_as) check(*step.absent_as, at + "/absent_as");
+    if (step.operation == Operation::codes) {
+      for (std::size_t i = 0; i < step.codes.system_codes.size(); ++i) {
+        check_value(step.codes.system_codes[i],
+                    at + "/codes/table/" +
+                        escape_pointer_token(step.codes.canonical_codes[i].get_string()));
+      }
+      if (step.codes.default_system) {
+        check_value(*step.codes.default_system, at + "/codes/default_system");
+      }
+    }
+    if (step.text) check(std::string_view(&step.text->pad, 1), at + "/text/pad");
   }
 
   void read_join(Reader& r, const json::value& value, const std::string& at, Step& step,

@@ -77,6 +77,14 @@ struct Produced {
   std::uint64_t unsigned_integer = 0;
   bool boolean = false;
   const json::value* value = nullptr;
+  // Known to be representable in any charset: digits and ASCII punctuation an operation wrote, or
+  // text from the plan, which the compiler checked against the rule's charset at load.
+  bool charset_safe = false;
+
+  Produced& safe() {
+    charset_safe = true;
+    return *this;
+  }
 
   static Produced of_text(std::string_view t) {
     Produced p;
@@ -150,7 +158,7 @@ class Run {
     input_path_ = nullptr;
     if (s.when && !condition_holds(*s.when)) return;
     if (s.operation == Operation::constant) {
-      emit(s, output_paths().front(), Produced::of_value(s.constant));
+      emit(s, output_paths().front(), Produced::of_value(s.constant).safe());
       return;
     }
     if (s.operation == Operation::join) {
@@ -232,11 +240,11 @@ class Run {
   void missing(const Step& s, const JsonPath& in) {
     if (to_system_) {
       if (s.default_system) {
-        emit(s, output_paths().front(), Produced::of_value(*s.default_system));
+        emit(s, output_paths().front(), Produced::of_value(*s.default_system).safe());
         return;
       }
       if (s.absent_as) {
-        emit(s, output_paths().front(), Produced::of_text(*s.absent_as));
+        emit(s, output_paths().front(), Produced::of_text(*s.absent_as).safe());
         return;
       }
     } else if (s.default_canonical) {
@@ -319,7 +327,7 @@ class Run {
       }
       case ScalarType::integer: {
         if (to == ScalarType::string) {
-          out = Produced::of_text(integer_text(in));
+          out = Produced::of_text(integer_text(in)).safe();
           return true;
         }
         const bool one = in.is_int64() ? in.get_int64() == 1 : in.get_uint64() == 1;
@@ -332,7 +340,7 @@ class Run {
         return true;
       }
       case ScalarType::boolean:
-        out = to == ScalarType::string ? Produced::of_text(in.get_bool() ? "true" : "false")
+        out = to == ScalarType::string ? Produced::of_text(in.get_bool() ? "true" : "false").safe()
                                        : Produced::of_integer(in.get_bool() ? 1 : 0);
         return true;
     }
@@ -383,7 +391,7 @@ class Run {
     if (form == DecimalForm::string) {
       scratch_.operation.clear();
       value.append_to(scratch_.operation);
-      out = Produced::of_text(scratch_.operation);
+      out = Produced::of_text(scratch_.operation).safe();
       return true;
     }
     // integer (scale 0) and minor units both carry the coefficient at the current scale.
@@ -491,7 +499,7 @@ class Run {
       (void)parse_int64(scratch_.operation, n);  // all digits by construction
       out = Produced::of_integer(n);
     } else {
-      out = Produced::of_text(scratch_.operation);
+      out = Produced::of_text(scratch_.operation).safe();
     }
     return true;
   }
@@ -503,13 +511,13 @@ class Run {
       const bool same =
           in.is_string() ? (from[i].is_string() && from[i].get_string() == text) : from[i] == in;
       if (same) {
-        out = Produced::of_value(to[i]);
+        out = Produced::of_value(to[i]).safe();
         return true;
       }
     }
     const auto& fallback = to_system_ ? s.codes.default_system : s.codes.default_canonical;
     if (fallback) {
-      out = Produced::of_value(*fallback);
+      out = Produced::of_value(*fallback).safe();
       return true;
     }
     std::string known;
@@ -687,12 +695,12 @@ class Run {
       char buffer[24];
       auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value.integer);
       scratch_.operation.assign(buffer, static_cast<std::size_t>(end - buffer));
-      value = Produced::of_text(scratch_.operation);
+      value = Produced::of_text(scratch_.operation).safe();
     } else if (s.text && value.kind == Produced::Kind::unsigned_integer) {
       char buffer[24];
       auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value.unsigned_integer);
       scratch_.operation.assign(buffer, static_cast<std::size_t>(end - buffer));
-      value = Produced::of_text(scratch_.operation);
+      value = Produced::of_text(scratch_.operation).safe();
     }
     if (value.kind != Produced::Kind::text) {
       if (s.text) {
@@ -722,6 +730,7 @@ class Run {
                                        std::to_string(s.max_length));
       return false;
     }
+    if (value.charset_safe) return true;
     if (s.charset == Charset::code_page) {
       std::string problem = detail::code_page_problem(text, s.code_page);
       if (!problem.empty()) {
@@ -756,8 +765,8 @@ class Run {
 
 MapResult CompiledMapping::apply(const json::value& input, Direction direction,
                                  json::storage_ptr storage) const {
-  MapResult result;
-  result.output = json::object(storage);
+  // Constructed in place: assigning a value would copy it into the target's (default) storage.
+  MapResult result{false, json::value(json::object_kind, std::move(storage)), {}};
   const Plan& plan = *plan_;
   const bool to_system = direction == Direction::to_system;
   result.output.get_object().reserve(to_system ? plan.to_system_top_level

@@ -122,6 +122,22 @@ TEST(MappingLoadErrors, SemanticMistakes) {
       "/system/charset: unknown charset 'latin9'");
 }
 
+TEST(MappingLoadErrors, PlanTextIsCheckedAgainstTheCharset) {
+  expect_problem(R"({"name": "t", "system": {"charset": "ebcdic"}, "fields": [
+                     {"system": "/A", "constant": "Zoë"}]})",
+                 "at /fields/0/constant: 'ë' (U+00EB) at character 3 is not in charset ebcdic");
+  expect_problem(
+      R"({"name": "t", "system": {"charset": "ebcdic"}, "fields": [
+                     {"canonical": "/b", "system": "/B", "codes": {"table": {"x": "#1"}}}]})",
+      "at /fields/0/codes/table/x: '#' (U+0023) at character 1 is not in charset ebcdic");
+  expect_problem(R"({"name": "t", "system": {"charset": "ebcdic"}, "fields": [
+                     {"canonical": "/c", "system": "/C", "text": {"width": 3, "pad": "!"}}]})",
+                 "at /fields/0/text/pad: '!' (U+0021)");
+  expect_problem(R"({"name": "t", "system": {"charset": "ascii"}, "fields": [
+                     {"canonical": "/c", "system": "/C", "default": {"system": "é"}}]})",
+                 "at /fields/0/default/system");
+}
+
 TEST(MappingLoadErrors, FilesThatAreNotMappings) {
   const auto dir = std::filesystem::temp_directory_path() / "coregate_mapping_load_errors";
   std::filesystem::create_directories(dir);

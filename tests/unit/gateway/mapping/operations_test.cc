@@ -456,6 +456,19 @@ TEST(MappingWhen, SystemSideConditionsWhenReading) {
   EXPECT_FALSE(m->supports(Direction::to_system));
 }
 
+TEST(MappingStorage, OutputUsesTheCallersMemoryResource) {
+  auto m = compile_fields(
+      R"([{"canonical": "/a/b", "system": "/X/Y"}, {"canonical": "/c", "system": "/C"}])");
+  boost::json::monotonic_resource resource;
+  boost::json::storage_ptr storage(&resource);
+  auto r = m->apply(json::parse(R"({"a": {"b": "a string longer than the small buffer"}, "c": 1})"),
+                    Direction::to_system, storage);
+  ASSERT_TRUE(r.ok);
+  EXPECT_EQ(r.output.storage().get(), storage.get());
+  EXPECT_EQ(r.output.at("X").storage().get(), storage.get());
+  EXPECT_EQ(r.output.at("X").at("Y"), "a string longer than the small buffer");
+}
+
 TEST(MappingConcurrency, ApplyFromManyThreads) {
   auto m = compile_fields(kAmountRule);
   std::vector<std::thread> threads;
