@@ -72,18 +72,20 @@ bool parse_int64(std::string_view text, std::int64_t& out) {
 struct Produced {
   enum class Kind : std::uint8_t { text, integer, unsigned_integer, boolean, value };
   Kind kind = Kind::value;
-  std::string_view text;
-  std::int64_t integer = 0;
-  std::uint64_t unsigned_integer = 0;
-  bool boolean = false;
-  const json::value* value = nullptr;
   // Known to be representable in any charset: digits and ASCII punctuation an operation wrote, or
   // text from the plan, which the compiler checked against the rule's charset at load.
   bool charset_safe = false;
+  std::string_view text;
+  union {  // which member is live follows `kind`; small so passing it around stays cheap
+    std::int64_t integer = 0;
+    std::uint64_t unsigned_integer;
+    bool boolean;
+    const json::value* value;
+  };
 
-  Produced& safe() {
+  Produced&& safe() && {
     charset_safe = true;
-    return *this;
+    return std::move(*this);
   }
 
   static Produced of_text(std::string_view t) {
@@ -190,7 +192,7 @@ class Run {
     }
     Produced out;
     if (!convert(s, *value, text, out)) return;
-    emit(s, output_paths().front(), out);
+    emit(s, output_paths().front(), std::move(out));
   }
 
  private:
@@ -660,7 +662,7 @@ class Run {
 
   // ---- output -----------------------------------------------------------------------------
 
-  void emit(const Step& s, const JsonPath& path, Produced value) {
+  void emit(const Step& s, const JsonPath& path, Produced&& value) {
     if (to_system_ && (s.text || s.charset != Charset::utf8 || s.max_length != 0) &&
         !system_text(s, value)) {
       return;

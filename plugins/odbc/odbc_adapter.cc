@@ -146,7 +146,8 @@ sdk::WriteResult OdbcAdapter::failed(ConnectionPool::Lease& lease, const OdbcRes
   if (v.reconnect) {
     lease.discard();
     host_.count("odbc_reconnects_total");
-  } else if (lease && phase == Phase::kBeforeCommit) {
+  } else if (lease) {
+    // Also after a failed COMMIT: leave no transaction open on a pooled connection.
     (void)lease->rollback();
   }
   switch (v.write_class) {
@@ -162,8 +163,9 @@ sdk::WriteResult OdbcAdapter::failed(ConnectionPool::Lease& lease, const OdbcRes
 OdbcResult OdbcAdapter::find_in_ledger(ConnectionPool::Lease& lease, std::string_view key,
                                        int timeout_s, Rows* rows) const {
   OdbcResult r = lease->execute(ledger_select_sql_, strings({key}), timeout_s, rows, 1);
-  OdbcResult end = lease->rollback();  // end the read transaction autocommit-off opened
-  if (r.ok && !end.ok) return end;
+  // End the read transaction autocommit-off may have opened. Its failure is ignored: some drivers
+  // (SQLite's) open none for a read and answer "no transaction is active".
+  (void)lease->rollback();
   return r;
 }
 
@@ -239,8 +241,9 @@ sdk::WriteResult OdbcAdapter::write(const sdk::WriteRequest& request) {
   if (!committed.ok) return failed(lease, committed, Phase::kCommit, "commit");
 
   if (settings_.ledger && settings_.verify_commit) {
-    // psqlODBC can answer SQL_SUCCESS to COMMIT of a transaction the server had already aborted
-    // (the server replies ROLLBACK). Our own committed ledger row must be visible to us now.
+    // psqlODBC (and MariaDB Connector/ODBC) answer SQL_SUCCESS to COMMIT of a transaction the
+    // server had already aborted or that a statement ended behind the driver's back (the server
+    // replies ROLLBACK or "no transaction"). Our own committed ledger row must be visible now.
     Rows rows;
     OdbcResult found = find_in_ledger(lease, request.idempotency_key, timeout_s, &rows);
     if (!found.ok) {
@@ -249,8 +252,8 @@ sdk::WriteResult OdbcAdapter::write(const sdk::WriteRequest& request) {
     if (rows.rows.empty()) {
       host_.count("odbc_phantom_commits_total");
       return sdk::WriteResult::retryable(
-          "COMMIT reported success but the ledger row is absent: the server rolled the transaction "
-          "back (psqlODBC failed-transaction quirk); not applied");
+          "COMMIT reported success but the ledger row is absent: the transaction was rolled back "
+          "(failed-transaction / phantom-commit quirk); not applied");
     }
   }
   return sdk::WriteResult::applied(p.reference);
@@ -287,8 +290,7 @@ sdk::ProbeResult OdbcAdapter::probe(const sdk::ProbeRequest& request) {
       values.push_back(std::move(*checked.value));
     }
     r = lease->execute(settings_.probe_query->sql, values, timeout_s, &rows, 1);
-    OdbcResult end = lease->rollback();
-    if (r.ok && !end.ok) r = end;
+    (void)lease->rollback();
   }
   if (!r.ok) {
     if (fault_kind(r.diag, settings_.dialect) == FaultKind::kConnection) lease.discard();

@@ -109,7 +109,7 @@ OdbcSettings OdbcSettings::parse(const sdk::AdapterConfig& c) {
                            parse_template(statements.section(entry.key())));
     }
   }
-  s.verify_commit = s.dialect == Dialect::kPostgres;
+  s.verify_commit = true;
   if (c.has("ledger")) {
     sdk::AdapterConfig ledger = c.section("ledger");
     ledger.expect_only({"enabled", "table", "create", "verify_commit"});

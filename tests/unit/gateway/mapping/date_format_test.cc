@@ -16,7 +16,7 @@ std::string convert(std::string_view text, DateFormat from, DateFormat to, int p
   return out;
 }
 
-TEST(DateFormat, EveryFormatRoundTrips) {
+TEST(MappingDateFormat, EveryFormatRoundTrips) {
   const DateFormat formats[] = {DateFormat::iso_date, DateFormat::ccyymmdd, DateFormat::yymmdd,
                                 DateFormat::ddmmccyy, DateFormat::mmddccyy, DateFormat::ccyyddd,
                                 DateFormat::yyddd};
@@ -34,7 +34,7 @@ TEST(DateFormat, EveryFormatRoundTrips) {
   EXPECT_EQ(convert("2023-03-01", DateFormat::iso_date, DateFormat::ccyyddd), "2023060");
 }
 
-TEST(DateFormat, LeapYearRules) {
+TEST(MappingDateFormat, LeapYearRules) {
   EXPECT_EQ(convert("1900-02-29", DateFormat::iso_date, DateFormat::ccyymmdd),
             "error:invalid_date");
   EXPECT_EQ(convert("2000-02-29", DateFormat::iso_date, DateFormat::ccyymmdd), "20000229");
@@ -44,7 +44,7 @@ TEST(DateFormat, LeapYearRules) {
   EXPECT_EQ(convert("99366", DateFormat::yyddd, DateFormat::iso_date), "error:invalid_julian_day");
 }
 
-TEST(DateFormat, RejectsMalformedText) {
+TEST(MappingDateFormat, RejectsMalformedText) {
   for (const char* bad : {"", "2026", "202603011", "2026030a", "-2026031", "2026 301"}) {
     EXPECT_EQ(convert(bad, DateFormat::ccyymmdd, DateFormat::iso_date), "error:invalid_date")
         << bad;
@@ -53,7 +53,7 @@ TEST(DateFormat, RejectsMalformedText) {
   EXPECT_EQ(convert("26-03-01", DateFormat::iso_date, DateFormat::ccyymmdd), "error:invalid_date");
 }
 
-TEST(DateFormat, PivotWindow) {
+TEST(MappingDateFormat, PivotWindow) {
   EXPECT_EQ(convert("500101", DateFormat::yymmdd, DateFormat::iso_date, 1950), "1950-01-01");
   EXPECT_EQ(convert("491231", DateFormat::yymmdd, DateFormat::iso_date, 1950), "2049-12-31");
   EXPECT_EQ(convert("000101", DateFormat::yymmdd, DateFormat::iso_date, 1980), "2000-01-01");
@@ -62,7 +62,7 @@ TEST(DateFormat, PivotWindow) {
             "error:year_out_of_window");
 }
 
-TEST(DateFormat, DateTimeOffsetsCrossDays) {
+TEST(MappingDateFormat, DateTimeOffsetsCrossDays) {
   EXPECT_EQ(
       convert("2024-03-01T00:30:00+01:00", DateFormat::iso_datetime, DateFormat::ccyymmddhhmmss),
       "20240229233000");

@@ -28,7 +28,7 @@ json::value read_json(const std::filesystem::path& file) {
   return json::parse(text.str());
 }
 
-class Examples : public ::testing::Test {
+class MappingExamples : public ::testing::Test {
  protected:
   void SetUp() override {
 #if defined(COREGATE_MAPPING_WITH_SCHEMA) && defined(COREGATE_MAPPING_WITH_COPYBOOK)
@@ -44,7 +44,7 @@ class Examples : public ::testing::Test {
   CompileOptions options_;
 };
 
-TEST_F(Examples, PromiseToPayBecomesAnArrangementRowAndBack) {
+TEST_F(MappingExamples, PromiseToPayBecomesAnArrangementRowAndBack) {
   auto m = load_mapping(kExamples / "promise_to_pay.arrangement_row.json", options_);
   auto sample = read_json(kExamples / "samples/promise_to_pay.json");
   auto row = m->apply(sample, Direction::to_system);
@@ -57,7 +57,7 @@ TEST_F(Examples, PromiseToPayBecomesAnArrangementRowAndBack) {
   EXPECT_EQ(back.output.at("subject"), sample.at("subject"));
 }
 
-TEST_F(Examples, DebitOrderRowBecomesAPaymentFailedTrigger) {
+TEST_F(MappingExamples, DebitOrderRowBecomesAPaymentFailedTrigger) {
   auto m = load_mapping(kExamples / "payment_failed.debit_order_row.json", options_);
   auto trigger =
       m->apply(read_json(kExamples / "samples/debit_order_row.json"), Direction::to_canonical);
@@ -73,7 +73,7 @@ TEST_F(Examples, DebitOrderRowBecomesAPaymentFailedTrigger) {
 #endif
 }
 
-TEST_F(Examples, DebitOrderRowFailures) {
+TEST_F(MappingExamples, DebitOrderRowFailures) {
   auto m = load_mapping(kExamples / "payment_failed.debit_order_row.json", options_);
   auto row = read_json(kExamples / "samples/debit_order_row.json");
   row.as_object()["DO-DUE-DATE"] = "2026366";  // 2026 is not a leap year
@@ -87,7 +87,7 @@ TEST_F(Examples, DebitOrderRowFailures) {
 }
 
 #ifdef COREGATE_MAPPING_WITH_SCHEMA
-TEST_F(Examples, EveryExampleMatchesTheMappingSchema) {
+TEST_F(MappingExamples, EveryExampleMatchesTheMappingSchema) {
   auto schema = registry_.find("mapping/mapping.json");
   ASSERT_TRUE(schema) << "schemas/mapping/mapping.json not loaded";
   int checked = 0;
@@ -112,7 +112,7 @@ TEST_F(Examples, EveryExampleMatchesTheMappingSchema) {
 }
 #endif
 
-TEST_F(Examples, EveryExampleCompiles) {
+TEST_F(MappingExamples, EveryExampleCompiles) {
   for (const auto& entry : std::filesystem::directory_iterator(kExamples)) {
     if (entry.path().extension() != ".json") continue;
     EXPECT_NO_THROW(load_mapping(entry.path(), options_)) << entry.path();

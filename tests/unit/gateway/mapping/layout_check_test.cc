@@ -16,7 +16,7 @@ using testing::all_errors;
 using testing::load_error;
 using testing::run;
 
-class LayoutCheck : public ::testing::Test {
+class MappingLayoutCheck : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = std::filesystem::temp_directory_path() /
@@ -44,7 +44,7 @@ class LayoutCheck : public ::testing::Test {
   CompileOptions options_;
 };
 
-TEST_F(LayoutCheck, DerivesPrecisionAndScaleFromThePicture) {
+TEST_F(MappingLayoutCheck, DerivesPrecisionAndScaleFromThePicture) {
   auto m = testing::compile_text(
       mapping(
           R"([{"canonical": "/amount", "system": "/ARR-AMOUNT", "decimal": {"rounding": "half_up"}}])"),
@@ -58,7 +58,7 @@ TEST_F(LayoutCheck, DerivesPrecisionAndScaleFromThePicture) {
   EXPECT_EQ(overflow.errors.at(0).code, MapErrorCode::decimal_overflow);
 }
 
-TEST_F(LayoutCheck, DecimalThatDisagreesWithThePicture) {
+TEST_F(MappingLayoutCheck, DecimalThatDisagreesWithThePicture) {
   std::string error = load_error(
       mapping(
           R"([{"canonical": "/amount", "system": "/ARR-AMOUNT", "decimal": {"precision": 9, "scale": 2}}])"),
@@ -82,7 +82,7 @@ TEST_F(LayoutCheck, DecimalThatDisagreesWithThePicture) {
   EXPECT_NE(error.find("is not a numeric field"), std::string::npos) << error;
 }
 
-TEST_F(LayoutCheck, UnknownFieldAndTooWideText) {
+TEST_F(MappingLayoutCheck, UnknownFieldAndTooWideText) {
   std::string error =
       load_error(mapping(R"([{"canonical": "/a", "system": "/ARR-ACCT"}])"), options_);
   EXPECT_NE(
@@ -104,7 +104,7 @@ TEST_F(LayoutCheck, UnknownFieldAndTooWideText) {
   EXPECT_NE(error.find("cannot read copybook"), std::string::npos) << error;
 }
 
-TEST_F(LayoutCheck, TextLengthAndCodePageAtRunTime) {
+TEST_F(MappingLayoutCheck, TextLengthAndCodePageAtRunTime) {
   auto m = testing::compile_text(mapping(R"([{"canonical": "/account", "system": "/ARR-ACCOUNT"},
                   {"canonical": "/due", "system": "/ARR-DUE-DATE", "date": {"system": "ccyymmdd", "system_as": "integer"}}])"),
                                  options_);
@@ -122,7 +122,7 @@ TEST_F(LayoutCheck, TextLengthAndCodePageAtRunTime) {
 }
 
 #else
-TEST(LayoutCheck, NeedsTheCopybookCodec) {
+TEST(MappingLayoutCheck, NeedsTheCopybookCodec) {
   GTEST_SKIP() << "built without sdk/codecs/copybook";
 }
 #endif

@@ -32,7 +32,7 @@ std::string temp_file(const std::string& name, const std::string& text) {
   return path.string();
 }
 
-TEST(MapCommand, PrintsTheMappedRecordAsPrettyJson) {
+TEST(MappingMapCommand, PrintsTheMappedRecordAsPrettyJson) {
   auto r = map({"--mapping", kExamples + "/promise_to_pay.arrangement_row.json", "--input",
                 kExamples + "/samples/promise_to_pay.json"});
   ASSERT_EQ(r.code, 0) << r.err;
@@ -41,14 +41,14 @@ TEST(MapCommand, PrintsTheMappedRecordAsPrettyJson) {
   EXPECT_EQ(boost::json::parse(r.out).at("ARR-AMOUNT"), "1500.00");
 }
 
-TEST(MapCommand, ReverseMapsASystemRecord) {
+TEST(MappingMapCommand, ReverseMapsASystemRecord) {
   auto r = map({"--mapping", kExamples + "/payment_failed.debit_order_row.json", "--input",
                 kExamples + "/samples/debit_order_row.json", "--reverse"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(boost::json::parse(r.out).at("failed_at"), "2026-03-02T00:07:31Z");
 }
 
-TEST(MapCommand, InputErrorsExitOneWithPathAndStep) {
+TEST(MappingMapCommand, InputErrorsExitOneWithPathAndStep) {
   const std::string input = temp_file("bad_row.json", R"({"DO-ACCOUNT": "4000123456",
       "DO-AMOUNT-CENTS": 150000, "DO-CURRENCY": "ZAR", "DO-REFERENCE": "R1",
       "DO-DUE-DATE": "2026366", "DO-RETURN-TS": "20260230000731", "DO-RETURN-CODE": "77"})");
@@ -67,7 +67,7 @@ TEST(MapCommand, InputErrorsExitOneWithPathAndStep) {
   EXPECT_TRUE(r.out.empty());
 }
 
-TEST(MapCommand, BadMappingExitsTwoNamingFileStepAndPointer) {
+TEST(MappingMapCommand, BadMappingExitsTwoNamingFileStepAndPointer) {
   const std::string mapping = temp_file("bad_mapping.json", R"({"name": "x", "fields": [
       {"canonical": "/a", "system": "/A", "decimal": {"scale": 2, "rounding": "nearest"}}]})");
   const std::string input = temp_file("empty.json", "{}");
@@ -79,7 +79,7 @@ TEST(MapCommand, BadMappingExitsTwoNamingFileStepAndPointer) {
       << r.err;
 }
 
-TEST(MapCommand, UsageErrorsExitTwo) {
+TEST(MappingMapCommand, UsageErrorsExitTwo) {
   EXPECT_EQ(map({"--mapping", "x.json"}).code, 2);
   EXPECT_EQ(map({"--mapping", kExamples + "/payment_failed.debit_order_row.json", "--input",
                  "/nonexistent/input.json"})

@@ -9,7 +9,7 @@
 namespace coregate::mapping {
 namespace {
 
-class RegistryTest : public ::testing::Test {
+class MappingRegistryTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = std::filesystem::temp_directory_path() /
@@ -25,7 +25,7 @@ class RegistryTest : public ::testing::Test {
   std::filesystem::path dir_;
 };
 
-TEST_F(RegistryTest, LoadsADirectoryByName) {
+TEST_F(MappingRegistryTest, LoadsADirectoryByName) {
   write("a.json", R"({"name": "a", "fields": [{"canonical": "/x", "system": "/X"}]})");
   write("sub/b.json", R"({"name": "b", "fields": [{"canonical": "/y", "system": "/Y"}]})");
   write("notes.txt", "not a mapping");
@@ -37,7 +37,7 @@ TEST_F(RegistryTest, LoadsADirectoryByName) {
   EXPECT_FALSE(registry.find("c"));
 }
 
-TEST_F(RegistryTest, ReportsEveryBadFileAndRegistersNothing) {
+TEST_F(MappingRegistryTest, ReportsEveryBadFileAndRegistersNothing) {
   write("a.json", R"({"name": "a", "fields": [{"canonical": "/x", "system": "/X"}]})");
   write("b.json", R"({"name": "a", "fields": [{"canonical": "/x", "system": "/X"}]})");
   write("c.json", R"({"name": "c", "fields": [{"canonical": "x", "system": "/X"}]})");

@@ -17,7 +17,7 @@ using testing::load_error;
 
 constexpr const char* kSchemaId = "https://coregate.test/schemas/promise.json";
 
-class SchemaCheck : public ::testing::Test {
+class MappingSchemaCheck : public ::testing::Test {
  protected:
   void SetUp() override {
     registry_.compile(boost::json::parse(R"({
@@ -52,7 +52,7 @@ class SchemaCheck : public ::testing::Test {
   CompileOptions options_;
 };
 
-TEST_F(SchemaCheck, AWellTypedMappingLoads) {
+TEST_F(MappingSchemaCheck, AWellTypedMappingLoads) {
   EXPECT_EQ(error_for(R"([
       {"canonical": "/account/id", "system": "/ACCT"},
       {"canonical": "/amount/value", "system": "/AMT", "decimal": {"precision": 9, "scale": 2}},
@@ -63,7 +63,7 @@ TEST_F(SchemaCheck, AWellTypedMappingLoads) {
             "");
 }
 
-TEST_F(SchemaCheck, PathTheSchemaDoesNotDescribe) {
+TEST_F(MappingSchemaCheck, PathTheSchemaDoesNotDescribe) {
   const std::string error = error_for(R"([{"canonical": "/amount/valeu", "system": "/AMT"}])");
   EXPECT_NE(error.find("test.mapping.json: step 0 (canonical /amount/valeu <-> system /AMT) at "
                        "/fields/0/canonical: canonical schema"),
@@ -80,7 +80,7 @@ TEST_F(SchemaCheck, PathTheSchemaDoesNotDescribe) {
             std::string::npos);
 }
 
-TEST_F(SchemaCheck, DecimalOnADateIsRefused) {
+TEST_F(MappingSchemaCheck, DecimalOnADateIsRefused) {
   const std::string error =
       error_for(R"([{"canonical": "/due_date", "system": "/AMT", "decimal": {"scale": 2}}])");
   EXPECT_NE(error.find("the canonical schema says /due_date is a date (format date); a decimal "
@@ -92,7 +92,7 @@ TEST_F(SchemaCheck, DecimalOnADateIsRefused) {
             std::string::npos);
 }
 
-TEST_F(SchemaCheck, OtherTypeMismatches) {
+TEST_F(MappingSchemaCheck, OtherTypeMismatches) {
   EXPECT_NE(
       error_for(
           R"([{"canonical": "/instalments", "system": "/D", "date": {"system": "ccyymmdd"}}])")
@@ -115,7 +115,7 @@ TEST_F(SchemaCheck, OtherTypeMismatches) {
       std::string::npos);
 }
 
-TEST_F(SchemaCheck, UnknownSchemaIsRefused) {
+TEST_F(MappingSchemaCheck, UnknownSchemaIsRefused) {
   const std::string error = load_error(
       R"({"name": "x", "canonical": {"schema": "outcomes/nope.json"}, "fields": [{"canonical": "/a", "system": "/A"}]})",
       options_);
@@ -124,7 +124,7 @@ TEST_F(SchemaCheck, UnknownSchemaIsRefused) {
 }
 
 #else
-TEST(SchemaCheck, NeedsTheSchemaComponent) {
+TEST(MappingSchemaCheck, NeedsTheSchemaComponent) {
   GTEST_SKIP() << "built without gateway/schema";
 }
 #endif

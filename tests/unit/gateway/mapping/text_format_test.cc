@@ -6,7 +6,7 @@
 namespace coregate::mapping {
 namespace {
 
-TEST(TextFormat, PadAlignTruncate) {
+TEST(MappingTextFormat, PadAlignTruncate) {
   std::string out;
   TextLayout left{6, false, ' ', false, true};
   ASSERT_EQ(fit_to_width("abc", left, out), FitOutcome::fitted);
@@ -23,7 +23,7 @@ TEST(TextFormat, PadAlignTruncate) {
   EXPECT_EQ(out, "345");
 }
 
-TEST(TextFormat, TrimMirrorsPadding) {
+TEST(MappingTextFormat, TrimMirrorsPadding) {
   TextLayout left{6, false, ' ', false, true};
   EXPECT_EQ(trim_padding("abc   ", left), "abc");
   EXPECT_EQ(trim_padding("  abc ", left), "  abc");
@@ -34,7 +34,7 @@ TEST(TextFormat, TrimMirrorsPadding) {
   EXPECT_EQ(trim_padding("abc   ", keep), "abc   ");
 }
 
-TEST(TextFormat, Charsets) {
+TEST(MappingTextFormat, Charsets) {
   EXPECT_FALSE(find_unrepresentable("HELLO, World 1-2/3.", Charset::ebcdic_invariant));
   auto bad = find_unrepresentable("ab€", Charset::ebcdic_invariant);
   ASSERT_TRUE(bad);

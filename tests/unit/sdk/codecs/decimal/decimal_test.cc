@@ -21,7 +21,7 @@ std::string rescaled(std::string_view text, int scale, Rounding rounding) {
   return r.value.to_string();
 }
 
-TEST(Decimal, ParsesAndFormatsKeepingScale) {
+TEST(SdkDecimal, ParsesAndFormatsKeepingScale) {
   EXPECT_EQ(D("123.45").to_string(), "123.45");
   EXPECT_EQ(D("12.50").scale(), 2);
   EXPECT_EQ(D("12.50").to_string(), "12.50");
@@ -35,7 +35,7 @@ TEST(Decimal, ParsesAndFormatsKeepingScale) {
   EXPECT_EQ(D("0.00000000000000000000000000000000000001").scale(), 38);
 }
 
-TEST(Decimal, RejectsMalformedText) {
+TEST(SdkDecimal, RejectsMalformedText) {
   for (std::string_view bad : {"", "-", "+", ".5", "5.", "1.2.3", "1e5", " 1", "1 ", "0x10",
                                "1,000", "12a", "--1", "NaN", "Infinity", "1.-2"}) {
     EXPECT_EQ(Decimal::parse(bad).error, Errc::syntax) << "'" << bad << "'";
@@ -47,7 +47,7 @@ TEST(Decimal, RejectsMalformedText) {
   EXPECT_TRUE(Decimal::parse("0000000000099999999999999999999999999999999999999").ok());
 }
 
-TEST(Decimal, EveryRoundingMode) {
+TEST(SdkDecimal, EveryRoundingMode) {
   struct Case {
     const char* in;
     Rounding mode;
@@ -76,14 +76,14 @@ TEST(Decimal, EveryRoundingMode) {
   EXPECT_EQ(rescaled("0.00000000000000000000000000000000000001", 0, Rounding::half_up), "0");
 }
 
-TEST(Decimal, RescaleUpCanOverflow) {
+TEST(SdkDecimal, RescaleUpCanOverflow) {
   EXPECT_EQ(D("99999999999999999999999999999999999999").rescale(1, Rounding::unnecessary).error,
             Errc::overflow);
   EXPECT_EQ(D("1").rescale(39, Rounding::unnecessary).error, Errc::scale_out_of_range);
   EXPECT_EQ(D("1").rescale(-1, Rounding::unnecessary).error, Errc::scale_out_of_range);
 }
 
-TEST(Decimal, PrecisionChecksMatchCobolPictures) {
+TEST(SdkDecimal, PrecisionChecksMatchCobolPictures) {
   // PIC S9(5)V99 = 7 digits, scale 2.
   EXPECT_TRUE(D("12345.67").fits(7, 2));
   EXPECT_TRUE(D("-99999.99").fits(7, 2));
@@ -96,7 +96,7 @@ TEST(Decimal, PrecisionChecksMatchCobolPictures) {
   EXPECT_EQ(D("123.45").digits(), 5);
 }
 
-TEST(Decimal, ArithmeticIsExactAndChecked) {
+TEST(SdkDecimal, ArithmeticIsExactAndChecked) {
   EXPECT_EQ(D("0.1").add(D("0.2")).value.to_string(), "0.3");
   EXPECT_EQ(D("10").subtract(D("0.01")).value.to_string(), "9.99");
   EXPECT_EQ(D("12.34").multiply(int64_t{-3}).value.to_string(), "-37.02");
@@ -108,7 +108,7 @@ TEST(Decimal, ArithmeticIsExactAndChecked) {
   EXPECT_EQ(max.add(D("0.1")).error, Errc::overflow);  // aligning scales overflows
 }
 
-TEST(Decimal, MinorUnitsRoundTrip) {
+TEST(SdkDecimal, MinorUnitsRoundTrip) {
   EXPECT_EQ(Decimal::from_minor_units(12345, 2).value.to_string(), "123.45");
   EXPECT_EQ(Decimal::from_minor_units(-5, 3).value.to_string(), "-0.005");
   EXPECT_EQ(D("123.45").to_minor_units(2, Rounding::unnecessary).value, 12345);
@@ -119,7 +119,7 @@ TEST(Decimal, MinorUnitsRoundTrip) {
   EXPECT_EQ(Decimal::from_minor_units(1, 40).error, Errc::scale_out_of_range);
 }
 
-TEST(Decimal, ComparesByValue) {
+TEST(SdkDecimal, ComparesByValue) {
   EXPECT_EQ(D("1.5"), D("1.50"));
   EXPECT_FALSE(D("1.5").identical(D("1.50")));
   EXPECT_LT(D("-2"), D("1"));
@@ -129,7 +129,7 @@ TEST(Decimal, ComparesByValue) {
   EXPECT_LT(D("-99999999999999999999999999999999999999"), D("-0.1"));
 }
 
-TEST(Decimal, RoundingNamesRoundTrip) {
+TEST(SdkDecimal, RoundingNamesRoundTrip) {
   for (auto name :
        {"half_even", "half_up", "half_down", "down", "up", "floor", "ceiling", "unnecessary"}) {
     auto r = coregate::codecs::decimal::rounding_from_name(name);
