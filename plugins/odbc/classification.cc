@@ -93,9 +93,10 @@ std::optional<FaultKind> sqlstate_kind(std::string_view s) {
   if (s == "57014") return FaultKind::kTransient;                  // query canceled (timeout)
   if (starts_with(s, "53")) return FaultKind::kTransient;          // insufficient resources
   if (s == "HY008") return FaultKind::kTransient;                  // operation canceled
-  if (starts_with(s, "23")) return FaultKind::kPermanent;          // integrity constraint
-  if (starts_with(s, "22")) return FaultKind::kPermanent;          // data exception
-  if (starts_with(s, "42")) return FaultKind::kPermanent;          // syntax / access rule
+  if (s == "25P02") return FaultKind::kTransient;  // in failed transaction: rolled back, retry
+  if (starts_with(s, "23")) return FaultKind::kPermanent;  // integrity constraint
+  if (starts_with(s, "22")) return FaultKind::kPermanent;  // data exception
+  if (starts_with(s, "42")) return FaultKind::kPermanent;  // syntax / access rule
   if (starts_with(s, "21") || starts_with(s, "44") || starts_with(s, "28") ||
       starts_with(s, "0A") || starts_with(s, "07")) {
     return FaultKind::kPermanent;  // cardinality, check option, authorization, unsupported, dynamic
@@ -182,6 +183,15 @@ std::optional<std::string> column_named_in(std::string_view message) {
     size_t start = at + marker.size();
     char quote = marker.back();
     size_t end = message.find(quote, start);
+    if (end != std::string_view::npos && end > start) {
+      return std::string(message.substr(start, end - start));
+    }
+  }
+  // PostgreSQL unique/foreign-key DETAIL: "Key (ext_ref)=(R-C) already exists."
+  size_t key = message.find("Key (");
+  if (key != std::string_view::npos) {
+    size_t start = key + 5;
+    size_t end = message.find(")=", start);
     if (end != std::string_view::npos && end > start) {
       return std::string(message.substr(start, end - start));
     }

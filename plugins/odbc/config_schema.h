@@ -28,7 +28,7 @@ inline constexpr char kOdbcConfigSchema[] = R"json({
         "enabled": {"type": "boolean", "default": true},
         "table": {"type": "string", "default": "coregate_writeback_ledger"},
         "create": {"type": "boolean", "default": false, "description": "CREATE TABLE IF NOT EXISTS at create."},
-        "verify_commit": {"type": "boolean", "description": "Re-read the ledger row after COMMIT (default true): psqlODBC and MariaDB Connector/ODBC report success for COMMIT of a transaction that was already rolled back. Costs one extra round trip per write."}
+        "verify_commit": {"type": "boolean", "description": "Check that the transaction still sees its own ledger row just before COMMIT (default true): psqlODBC and MariaDB Connector/ODBC report success for COMMIT of a transaction that was already rolled back. Costs one extra round trip per write."}
       }},
     "reference_param": {"type": "string",
       "description": "Name of a statement parameter whose value is the write's reference. Default: the idempotency key."},

@@ -237,25 +237,27 @@ sdk::WriteResult OdbcAdapter::write(const sdk::WriteRequest& request) {
     if (!r.ok) return failed(lease, r, Phase::kBeforeCommit, "statement '" + step.name + "'");
   }
 
-  OdbcResult committed = lease->commit();
-  if (!committed.ok) return failed(lease, committed, Phase::kCommit, "commit");
-
   if (settings_.ledger && settings_.verify_commit) {
     // psqlODBC (and MariaDB Connector/ODBC) answer SQL_SUCCESS to COMMIT of a transaction the
-    // server had already aborted or that a statement ended behind the driver's back (the server
-    // replies ROLLBACK or "no transaction"). Our own committed ledger row must be visible now.
+    // server had already aborted, or that a statement (a procedure that rolls back) ended behind
+    // the driver's back: the server replies ROLLBACK or "no transaction". So before COMMIT, the
+    // transaction must still see its own ledger row; an aborted PostgreSQL transaction answers
+    // 25P02 instead. One round trip, and the transaction is still ours to roll back.
     Rows rows;
-    OdbcResult found = find_in_ledger(lease, request.idempotency_key, timeout_s, &rows);
-    if (!found.ok) {
-      return failed(lease, found, Phase::kCommit, "commit verification (commit reported success)");
-    }
+    OdbcResult found =
+        lease->execute(ledger_select_sql_, strings({request.idempotency_key}), timeout_s, &rows, 1);
+    if (!found.ok) return failed(lease, found, Phase::kBeforeCommit, "transaction check");
     if (rows.rows.empty()) {
+      (void)lease->rollback();
       host_.count("odbc_phantom_commits_total");
       return sdk::WriteResult::retryable(
-          "COMMIT reported success but the ledger row is absent: the transaction was rolled back "
-          "(failed-transaction / phantom-commit quirk); not applied");
+          "the transaction no longer sees its own ledger row before COMMIT: it was rolled back "
+          "behind the driver's back (a COMMIT now would report success for nothing); not applied");
     }
   }
+
+  OdbcResult committed = lease->commit();
+  if (!committed.ok) return failed(lease, committed, Phase::kCommit, "commit");
   return sdk::WriteResult::applied(p.reference);
 }
 
@@ -329,9 +331,9 @@ sdk::PollResult OdbcAdapter::poll(const sdk::PollRequest& request) {
   Rows rows;
   OdbcResult r =
       lease->execute(source.query.sql, values, timeout_for(request.deadline), &rows, limit);
-  OdbcResult end = lease->rollback();
-  if (!r.ok || !end.ok) {
-    const Diagnostics& d = r.ok ? end.diag : r.diag;
+  (void)lease->rollback();  // ends the read transaction; see find_in_ledger
+  if (!r.ok) {
+    const Diagnostics& d = r.diag;
     if (fault_kind(d, settings_.dialect) == FaultKind::kConnection) lease.discard();
     throw std::runtime_error("poll query: " + describe(d));
   }
@@ -368,9 +370,9 @@ sdk::HealthResult OdbcAdapter::health(const sdk::HealthRequest& request) {
   Rows rows;
   OdbcResult r =
       lease->execute(settings_.health_query, {}, timeout_for(request.deadline), &rows, 1);
-  OdbcResult end = lease->rollback();
-  if (!r.ok || !end.ok) {
-    const Diagnostics& d = r.ok ? end.diag : r.diag;
+  (void)lease->rollback();  // ends the read transaction; see find_in_ledger
+  if (!r.ok) {
+    const Diagnostics& d = r.diag;
     if (fault_kind(d, settings_.dialect) == FaultKind::kConnection) lease.discard();
     return {sdk::HealthState::kUnhealthy, "health query: " + describe(d)};
   }
