@@ -188,16 +188,18 @@ sdk::WriteResult OdbcAdapter::write(const sdk::WriteRequest& request) {
         ledger_insert_sql_, strings({request.idempotency_key, request.outcome_id, p.reference}),
         timeout_s);
     if (!r.ok) {
-      if (!is_duplicate(r.diag, settings_.dialect))
+      if (!is_duplicate(r.diag, settings_.dialect)) {
         return failed(lease, r, Phase::kBeforeCommit, "ledger insert");
+      }
+      // The key is taken: by a committed write (answer its reference) or, rarely, by one that
+      // committed after our insert failed but is not visible yet (retry later).
       (void)lease->rollback();
       Rows rows;
       OdbcResult found = find_in_ledger(lease, request.idempotency_key, timeout_s, &rows);
       if (!found.ok) return failed(lease, found, Phase::kBeforeCommit, "ledger look-up");
       if (rows.rows.empty()) {
         return sdk::WriteResult::retryable(
-            "ledger insert hit a duplicate key but the row is not "
-            "visible yet: " +
+            "ledger insert hit a duplicate key but the row is not visible yet: " +
             describe(r.diag));
       }
       return sdk::WriteResult::already_applied(rows.rows[0][0].value_or(""),

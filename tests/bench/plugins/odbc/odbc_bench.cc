@@ -28,6 +28,8 @@ namespace json = boost::json;
 constexpr int kConcurrency = 16;
 constexpr char kInsert[] =
     "INSERT INTO arrangements (ext_ref, account, amount, note) VALUES (?, ?, ?, ?)";
+constexpr char kCheck[] =
+    "SELECT reference FROM coregate_writeback_ledger WHERE idempotency_key = ?";
 constexpr char kLedger[] =
     "INSERT INTO coregate_writeback_ledger (idempotency_key, outcome_id, applied_at, reference) "
     "VALUES (?, ?, CURRENT_TIMESTAMP, ?)";
@@ -95,7 +97,7 @@ Figures run_threads(double seconds, Body body) {
   return f;
 }
 
-Figures plain_loop(const std::string& cs, double seconds, const std::string& tag) {
+Figures plain_loop(const std::string& cs, double seconds, const std::string& tag, bool verify) {
   static po::OdbcEnvironment env;
   std::vector<std::unique_ptr<po::Connection>> connections;
   for (int t = 0; t < kConcurrency; ++t) {
@@ -116,6 +118,11 @@ Figures plain_loop(const std::string& cs, double seconds, const std::string& tag
                                 s("plain loop")},
                               30)
                   : a;
+    if (a.ok && b.ok && verify) {
+      // The plugin's phantom-commit guard: the ledger row is visible before COMMIT.
+      po::Rows rows;
+      b = c.execute(kCheck, P{s("k-" + id)}, 30, &rows, 1);
+    }
     if (!a.ok || !b.ok) {
       (void)c.rollback();
       return false;
@@ -174,7 +181,8 @@ int main(int argc, char** argv) {
   std::string wanted = argc > 2 ? argv[2] : "sqlite,postgresql,mariadb";
   LoadedPlugin plugin(std::string(COREGATE_BINARY_DIR) + "/plugins/libcoregate_odbc.so");
   std::printf(
-      "concurrency %d, %.0f s per run, each write = ledger insert + target insert + COMMIT\n",
+      "concurrency %d, %.0f s per run, each write = ledger insert + target insert (+ check) + "
+      "COMMIT; \"vs ceiling\" compares with the plain loop issuing the same statements\n",
       kConcurrency, seconds);
   std::printf(
       "| backend    | path                                   | writes/s |      ok | fail | vs "
@@ -192,11 +200,14 @@ int main(int argc, char** argv) {
     DatabaseServer server(b);
     std::string cs = bench_connection_string(server);
     reset_tables(cs);
-    Figures ceiling = plain_loop(cs, seconds, "plain");
+    Figures ceiling = plain_loop(cs, seconds, "plain", false);
     print(backend_name(b), "plain ODBC loop (ceiling)", ceiling, 0);
     reset_tables(cs);
+    Figures checked = plain_loop(cs, seconds, "plainv", true);
+    print(backend_name(b), "plain ODBC loop + pre-commit check", checked, 0);
+    reset_tables(cs);
     print(backend_name(b), "plugin write hook, verify_commit on",
-          through_plugin(plugin, cs, seconds, "pv", true), ceiling.rate());
+          through_plugin(plugin, cs, seconds, "pv", true), checked.rate());
     reset_tables(cs);
     print(backend_name(b), "plugin write hook, verify_commit off",
           through_plugin(plugin, cs, seconds, "pn", false), ceiling.rate());

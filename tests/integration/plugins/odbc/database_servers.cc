@@ -123,10 +123,22 @@ DatabaseServer::DatabaseServer(Backend backend) : backend_(backend) {
   if (::mkdtemp(buf.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
   dir_ = buf.data();
   if (backend == Backend::kSqlite) return;
+  // The destructor does not run when the constructor throws: clean up here.
+  try {
+    initialise_and_start();
+  } catch (...) {
+    process_.reset();
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+    throw;
+  }
+}
+
+void DatabaseServer::initialise_and_start() {
   ::chmod(dir_.c_str(), 0755);
   port_ = free_port();
   fs::create_directories(dir_ / "run");
-  if (backend == Backend::kPostgres) {
+  if (backend_ == Backend::kPostgres) {
     give_to_server_user(dir_);
     must(run_process(as_server_user({std::string(kPgBin) + "/initdb", "-D",
                                      (dir_ / "data").string(), "-U", "postgres", "--auth=trust",

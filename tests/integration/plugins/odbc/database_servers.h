@@ -43,6 +43,7 @@ class DatabaseServer {
   void start();  // after stop() or kill(); same port and data
 
  private:
+  void initialise_and_start();  // initdb / install-db, then start()
   void wait_ready(std::chrono::seconds limit);
   std::string log_tail() const;
 

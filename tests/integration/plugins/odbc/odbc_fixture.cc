@@ -119,7 +119,12 @@ json::object OdbcPluginTest::config() const {
                                    json::object{{"name", "updated_at"}, {"type", "timestamp"}},
                                    json::object{{"name", "seq"}, {"type", "integer"}}}},
             {"cursor_columns", json::array{"updated_at", "seq"}},
-            {"initial_cursor", {{"updated_at", "1970-01-01 00:00:00"}, {"seq", "0"}}}}}}}}}};
+            {"initial_cursor", {{"updated_at", "1970-01-01 00:00:00"}, {"seq", "0"}}}}},
+          {"limited",
+           {{"sql", "SELECT ext_ref, seq FROM arrangements WHERE seq > ? ORDER BY seq LIMIT ?"},
+            {"params", json::array{json::object{{"name", "seq"}, {"type", "integer"}}, "$limit"}},
+            {"cursor_columns", json::array{"seq"}},
+            {"initial_cursor", {{"seq", "0"}}}}}}}}}};
   return cfg;
 }
 

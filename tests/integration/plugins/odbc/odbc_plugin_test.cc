@@ -225,6 +225,13 @@ TEST_P(OdbcPluginTest, PollReturnsKeysetBatchesWithNumericsAsStrings) {
     if (records.empty()) break;
   }
   EXPECT_EQ(seen, (std::vector<std::string>{"P1", "P2", "P3", "P4", "P5"}));
+  // "$limit" binds max_records into the query's LIMIT.
+  auto limited = a->poll("limited", "", 3);
+  ASSERT_EQ(limited.status, CG_STATUS_OK) << limited.diagnostic;
+  EXPECT_EQ(json::parse(limited.records_json).as_array().size(), 3u);
+  EXPECT_EQ(json::parse(limited.next_cursor).at("seq").as_string(), "3");
+  auto rest = a->poll("limited", limited.next_cursor, 10);
+  EXPECT_EQ(json::parse(rest.records_json).as_array().size(), 2u);
   auto unknown = a->poll("nope", "", 10);
   EXPECT_EQ(unknown.status, CG_STATUS_ERROR);
 }
@@ -354,6 +361,100 @@ TEST_P(OdbcPluginTest, CommitOfARolledBackTransactionIsNeverCountedApplied) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM arrangements WHERE ext_ref = 'R-PH'"), 0);
   auto p = verified->probe("k-phantom");
   EXPECT_EQ(p.state, CG_PROBE_NOT_FOUND) << p.diagnostic;
+}
+
+TEST_P(OdbcPluginTest, WithoutTheGuardDriversReportSuccessForARolledBackCommit) {
+  // Pins the driver quirk the guard exists for: with verify_commit off, psqlODBC and MariaDB
+  // Connector/ODBC let COMMIT "succeed" after the transaction was rolled back, so the plugin
+  // would say APPLIED for nothing. If a driver upgrade fixes this, this test says so.
+  json::object cfg = config();
+  cfg["ledger"] = json::object{{"create", true}, {"verify_commit", false}};
+  auto unguarded = adapter(cfg);
+  std::string record = json::serialize(json::object{
+      {"statements",
+       json::array{
+           json::object{{"statement", "insert_arrangement"},
+                        {"params", {{"ext_ref", "R-Q"}, {"account", "A1"}, {"amount", "1"}}}},
+           json::object{{"statement", "raw_rollback"}}}}});
+  auto o = write(*unguarded, "k-quirk", record);
+  observed("rolled-back transaction, verify_commit off", o);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM arrangements WHERE ext_ref = 'R-Q'"), 0);
+  if (backend() == Backend::kSqlite) {
+    EXPECT_NE(o.write_class, CG_WRITE_APPLIED) << "the SQLite driver reports the failed COMMIT";
+  } else {
+    EXPECT_EQ(o.write_class, CG_WRITE_APPLIED)
+        << "driver quirk no longer present: " << o.diagnostic;
+  }
+}
+
+// A miniature of the engine's contract (issue 4 will run the real one with gateway SIGKILLs):
+// every key is driven to a terminal answer (RETRYABLE -> retry, AMBIGUOUS -> probe, NOT_FOUND ->
+// write again), then replayed once as a restarted gateway would; the server restarts mid-run.
+// Every row must exist exactly once and the ledger must agree.
+TEST_P(OdbcPluginTest, ExactlyOnceAcrossServerRestartAndReplays) {
+  // SQLite (rollback journal, fsync per commit) is slower; fewer keys keep the suite short.
+  const int kKeys = backend() == Backend::kSqlite ? 300 : 1000;
+  constexpr int kThreads = 8;
+  auto a = adapter();
+  std::atomic<int> next{0}, done{0}, rejected{0}, retried{0}, ambiguous{0}, replays_ok{0};
+  auto key_of = [](int i) { return "eo-" + std::to_string(i); };
+  auto drive = [&](const std::string& key, const std::string& record) {
+    for (int attempt = 0; attempt < 200; ++attempt) {
+      auto o = write(*a, key, record, 3000);
+      if (o.write_class == CG_WRITE_APPLIED || o.write_class == CG_WRITE_ALREADY_APPLIED) return o;
+      if (o.write_class == CG_WRITE_REJECTED) return o;
+      if (o.write_class == CG_WRITE_AMBIGUOUS) {
+        if (ambiguous++ == 0) observed("restart during exactly-once run (then probed)", o);
+        for (;;) {
+          auto p = a->probe(key);
+          if (p.state == CG_PROBE_APPLIED) return o;
+          if (p.state == CG_PROBE_NOT_FOUND) break;
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+      } else {
+        ++retried;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return WriteOutcome{};
+  };
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = next++; i < kKeys; i = next++) {
+        std::string record = insert_record("EO-" + std::to_string(i), "A1", "1.25");
+        auto o = drive(key_of(i), record);
+        if (o.write_class == CG_WRITE_REJECTED) ++rejected;
+        // The replay a restarted gateway would send for a step whose answer it never recorded.
+        auto replay = write(*a, key_of(i), record, 10000);
+        if (replay.write_class == CG_WRITE_ALREADY_APPLIED) ++replays_ok;
+        ++done;
+      }
+    });
+  }
+  if (server().has_server()) {
+    while (done < kKeys / 3) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    server().stop();
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    server().start();
+  }
+  for (auto& t : threads) t.join();
+  raw_ = std::make_unique<RawSession>(connection_string());
+  std::cout << "OBSERVED | " << backend_name(backend()) << " | exactly-once run | " << kKeys
+            << " keys | retryable answers " << retried << ", ambiguous " << ambiguous
+            << ", replays answered ALREADY_APPLIED " << replays_ok << "\n";
+  EXPECT_EQ(rejected.load(), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM arrangements WHERE ext_ref LIKE 'EO-%'"), kKeys);
+  EXPECT_EQ(count("SELECT COUNT(DISTINCT ext_ref) FROM arrangements WHERE ext_ref LIKE 'EO-%'"),
+            kKeys);
+  EXPECT_EQ(
+      count("SELECT COUNT(*) FROM coregate_writeback_ledger WHERE idempotency_key LIKE 'eo-%'"),
+      kKeys);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM coregate_writeback_ledger l JOIN arrangements a ON "
+                  "a.ext_ref = l.reference WHERE l.idempotency_key LIKE 'eo-%'"),
+            kKeys);
+  // A replay racing the restart may itself have been RETRYABLE; the rest must be ALREADY_APPLIED.
+  EXPECT_GE(replays_ok.load(), kKeys - 20);
 }
 
 TEST_P(OdbcPluginTest, NaturalKeyProbeReplacesTheLedger) {
