@@ -7,10 +7,61 @@
 #include "gateway/config/config_loader.h"
 #include "gateway/config/gateway_sections.h"
 #include "gateway/logging/logging.h"
+#include "gateway/auth/token_authenticator.h"
+#include "gateway/intake/intake_options.h"
+#include "gateway/intake/outcome_validator.h"
+#include "gateway/mapping/mapping_registry.h"
 #include "gateway/plugin_host/adapter_set.h"
 #include "gateway/plugin_host/host_services.h"
+#include "gateway/schema/schema_registry.h"
+#include "gateway/server/http_config.h"
+#include "gateway/store/store_config.h"
 
 namespace coregate::cli {
+namespace {
+
+// Runs `f`, turning any start-up error into a problem attributed to `section` of the config.
+template <typename F>
+void collect(const config::ConfigNode& root, std::string_view section, std::vector<config::ConfigError>& problems,
+             F&& f) {
+  try {
+    f();
+  } catch (const config::ConfigError& e) {
+    problems.push_back(e);
+  } catch (const std::exception& e) {
+    problems.emplace_back(root.file(), std::string(section), e.what());
+  }
+}
+
+// Every section `serve` parses, with the same parsers, plus the configured mapping folders
+// ("mappings": a folder or list of folders of mapping files), compiled and type-checked against
+// the canonical schemas. Returns the number of mappings compiled.
+size_t check_sections(const config::ConfigNode& root, std::vector<config::ConfigError>& problems,
+                      std::ostream& err) {
+  (void)err;
+  collect(root, "http", problems, [&] { (void)server::http_options_from_config(root, std::nullopt); });
+  collect(root, "store", problems, [&] { (void)store::store_options_from_config(root); });
+  collect(root, "auth", problems, [&] { (void)auth::TokenAuthenticator::from_config(root); });
+  std::optional<intake::IntakeOptions> intake;
+  collect(root, "intake", problems, [&] { intake = intake::intake_options_from_config(root); });
+  if (!intake) return 0;
+  collect(root, "intake.schemas", problems, [&] { intake::OutcomeValidator validator(intake->schemas); });
+  size_t count = 0;
+  collect(root, "mappings", problems, [&] {
+    std::vector<std::string> folders = root.strings_or("mappings", {});
+    if (folders.empty()) return;
+    schema::SchemaRegistry schemas;
+    schemas.load_directory(intake->schemas);
+    mapping::CompileOptions options;
+    options.schemas = &schemas;
+    mapping::MappingRegistry registry(options);
+    for (const auto& folder : folders) registry.load_directory(root.resolve_path(folder));
+    count = registry.names().size();
+  });
+  return count;
+}
+
+}  // namespace
 
 int run_check_command(Args args, std::ostream& out, std::ostream& err) {
   Arguments a("check", "Validate a gateway config: load plugins, check and create adapters, report every problem.");
@@ -31,6 +82,7 @@ int run_check_command(Args args, std::ostream& out, std::ostream& err) {
     problems.push_back(e);
   }
   size_t adapter_count = 0;
+  size_t mapping_count = 0;
   if (loaded) {
     auto catalog = plugin_host::PluginCatalog::discover(plugin_host::plugin_path_of(loaded->root));
     for (const auto& r : catalog.refusals()) {
@@ -39,6 +91,7 @@ int run_check_command(Args args, std::ostream& out, std::ostream& err) {
     auto adapters = plugin_host::AdapterSet::build(loaded->root, catalog, plugin_host::default_host_services(),
                                                    !a.has_flag("no-create"), problems);
     adapter_count = adapters.entries().size();
+    mapping_count = check_sections(loaded->root, problems, err);
   }
   if (!problems.empty()) {
     for (const auto& p : problems) err << p.what() << "\n";
@@ -46,7 +99,7 @@ int run_check_command(Args args, std::ostream& out, std::ostream& err) {
     return 1;
   }
   out << loaded->file.string() << ": OK (" << adapter_count << (adapter_count == 1 ? " adapter" : " adapters")
-      << ")\n";
+      << ", " << mapping_count << (mapping_count == 1 ? " mapping" : " mappings") << ")\n";
   return 0;
 }
 

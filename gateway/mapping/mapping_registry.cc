@@ -9,8 +9,9 @@ MappingRegistry::MappingRegistry(CompileOptions options) : options_(std::move(op
 void MappingRegistry::load_directory(const std::filesystem::path& directory) {
   std::vector<std::filesystem::path> files;
   std::error_code ec;
-  for (auto it = std::filesystem::recursive_directory_iterator(directory, ec);
-       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+  // Only the folder itself: subfolders hold layouts and sample records, not mappings.
+  for (auto it = std::filesystem::directory_iterator(directory, ec);
+       !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
     if (it->is_regular_file() && it->path().extension() == ".json") files.push_back(it->path());
   }
   if (ec) {

@@ -21,7 +21,8 @@ class MappingRegistry {
   // `options` (schemas, layout directory) apply to every mapping loaded.
   explicit MappingRegistry(CompileOptions options = {});
 
-  // Loads every *.json file below `directory`. Throws MappingLoadError listing the problems of
+  // Loads every *.json file directly in `directory` (not its subfolders, which hold layouts and
+  // samples). Throws MappingLoadError listing the problems of
   // EVERY bad file (and duplicate names); on error nothing from this call is registered.
   void load_directory(const std::filesystem::path& directory);
   // Registers one compiled mapping; throws MappingLoadError when its name is already taken.

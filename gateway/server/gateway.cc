@@ -1,5 +1,7 @@
 #include "gateway/server/gateway.h"
 
+#include "gateway/config/gateway_sections.h"
+
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -76,6 +78,7 @@ struct Gateway::Parts {
 Gateway::Gateway(const config::LoadedConfig& config, const ServeOptions& options)
     : parts_(std::make_unique<Parts>()) {
   const auto& root = config.root;
+  config::check_top_level_sections(root);
   auto log = logging::logger();
   const auto http_options = http_options_from_config(root, options.listen_override);
   const auto intake_options = intake::intake_options_from_config(root);

@@ -12,7 +12,7 @@ TEST(CheckCommand, GoodConfigPasses) {
   auto file = dir.write("gw.json", config_with(R"({"core": {"plugin": "testing", "config": {}}})"));
   ProcessResult r = coregate({"check", "--config", file.string()});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_NE(r.out.find("OK (1 adapter)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("OK (1 adapter, 0 mappings)"), std::string::npos) << r.out;
 }
 
 TEST(CheckCommand, XmlAndInfoConfigsPassToo) {
@@ -58,6 +58,32 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfig{"two_problems", config_with(R"({"a": {"plugin": "x"}, "b": {"plugin": "testing", "concurency": 2}})"),
                   {"adapters.a.plugin", "adapters.b.concurency", "2 problems found"}}),
     [](const auto& info) { return std::string(info.param.name); });
+
+TEST(CheckCommand, CompilesConfiguredMappingsAgainstTheCanonicalSchemas) {
+  ScratchDir dir;
+  const std::string examples = std::string(COREGATE_SOURCE_DIR) + "/examples/mappings";
+  auto good = dir.write("gw.json", config_with(R"({})", R"(, "mappings": [")" + examples + R"("])"));
+  ProcessResult ok = coregate({"check", "--config", good.string()});
+  EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  EXPECT_NE(ok.out.find("2 mappings"), std::string::npos) << ok.out;
+
+  std::filesystem::create_directory(dir.path() / "bad");
+  dir.write("bad/typo.json", R"({"name": "typo", "canonical": {"schema": "outcomes/arrangement.promise_to_pay.json"},
+      "system": {"name": "core"}, "fields": [{"canonical": "/data/amount/valeu", "system": "/AMOUNT"}]})");
+  auto bad = dir.write("gw2.json", config_with(R"({})", R"(, "mappings": [")" + (dir.path() / "bad").string() + R"("])"));
+  ProcessResult r = coregate({"check", "--config", bad.string()});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("typo.json"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("mappings"), std::string::npos) << r.err;
+}
+
+TEST(CheckCommand, SectionsServeReadsAreCheckedToo) {
+  ScratchDir dir;
+  auto file = dir.write("gw.json", config_with(R"({})", R"(, "store": {"pth": "x.db"})"));
+  ProcessResult r = coregate({"check", "--config", file.string()});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("store.pth"), std::string::npos) << r.err;
+}
 
 TEST(CheckCommand, MissingFileIsAProblemNotACrash) {
   ProcessResult r = coregate({"check", "--config", "/nonexistent/gw.json"});
