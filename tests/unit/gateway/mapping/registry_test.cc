@@ -27,7 +27,9 @@ class MappingRegistryTest : public ::testing::Test {
 
 TEST_F(MappingRegistryTest, LoadsADirectoryByName) {
   write("a.json", R"({"name": "a", "fields": [{"canonical": "/x", "system": "/X"}]})");
-  write("sub/b.json", R"({"name": "b", "fields": [{"canonical": "/y", "system": "/Y"}]})");
+  write("b.json", R"({"name": "b", "fields": [{"canonical": "/y", "system": "/Y"}]})");
+  // Subfolders hold layouts and sample records, never mappings: not even a valid one is loaded.
+  write("sub/c.json", R"({"name": "c", "fields": [{"canonical": "/z", "system": "/Z"}]})");
   write("notes.txt", "not a mapping");
   MappingRegistry registry;
   registry.load_directory(dir_);
