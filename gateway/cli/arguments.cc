@@ -26,7 +26,8 @@ Arguments& Arguments::positionals(std::string placeholder, std::string help) {
 }
 
 const Arguments::Spec* Arguments::find(const std::string& name) const {
-  auto it = std::find_if(specs_.begin(), specs_.end(), [&](const Spec& s) { return s.name == name; });
+  auto it =
+      std::find_if(specs_.begin(), specs_.end(), [&](const Spec& s) { return s.name == name; });
   return it == specs_.end() ? nullptr : &*it;
 }
 
@@ -82,7 +83,8 @@ void Arguments::print_usage(std::ostream& out) const {
         << (s.placeholder.empty() ? "" : " " + s.placeholder) << (s.required ? "" : "]");
   }
   out << "\n\n" << summary_ << "\n\n";
-  if (allow_positionals_) out << "  " << positional_placeholder_ << "\n      " << positional_help_ << "\n";
+  if (allow_positionals_)
+    out << "  " << positional_placeholder_ << "\n      " << positional_help_ << "\n";
   for (const Spec& s : specs_) {
     out << "  --" << s.name << (s.placeholder.empty() ? "" : " " + s.placeholder) << "\n      "
         << s.help << "\n";

@@ -2,14 +2,14 @@
 // load plugins, validate and create every adapter, compile mappings — and report every problem
 // with file and key, so a typo fails here and not in a writeback at 2 a.m.
 // Exit 0 when the config is good, 1 when it has problems, 2 for bad usage.
+#include "gateway/auth/token_authenticator.h"
 #include "gateway/cli/arguments.h"
 #include "gateway/cli/commands.h"
 #include "gateway/config/config_loader.h"
 #include "gateway/config/gateway_sections.h"
-#include "gateway/logging/logging.h"
-#include "gateway/auth/token_authenticator.h"
 #include "gateway/intake/intake_options.h"
 #include "gateway/intake/outcome_validator.h"
+#include "gateway/logging/logging.h"
 #include "gateway/mapping/mapping_registry.h"
 #include "gateway/plugin_host/adapter_set.h"
 #include "gateway/plugin_host/host_services.h"
@@ -22,8 +22,8 @@ namespace {
 
 // Runs `f`, turning any start-up error into a problem attributed to `section` of the config.
 template <typename F>
-void collect(const config::ConfigNode& root, std::string_view section, std::vector<config::ConfigError>& problems,
-             F&& f) {
+void collect(const config::ConfigNode& root, std::string_view section,
+             std::vector<config::ConfigError>& problems, F&& f) {
   try {
     f();
   } catch (const config::ConfigError& e) {
@@ -39,13 +39,15 @@ void collect(const config::ConfigNode& root, std::string_view section, std::vect
 size_t check_sections(const config::ConfigNode& root, std::vector<config::ConfigError>& problems,
                       std::ostream& err) {
   (void)err;
-  collect(root, "http", problems, [&] { (void)server::http_options_from_config(root, std::nullopt); });
+  collect(root, "http", problems,
+          [&] { (void)server::http_options_from_config(root, std::nullopt); });
   collect(root, "store", problems, [&] { (void)store::store_options_from_config(root); });
   collect(root, "auth", problems, [&] { (void)auth::TokenAuthenticator::from_config(root); });
   std::optional<intake::IntakeOptions> intake;
   collect(root, "intake", problems, [&] { intake = intake::intake_options_from_config(root); });
   if (!intake) return 0;
-  collect(root, "intake.schemas", problems, [&] { intake::OutcomeValidator validator(intake->schemas); });
+  collect(root, "intake.schemas", problems,
+          [&] { intake::OutcomeValidator validator(intake->schemas); });
   size_t count = 0;
   collect(root, "mappings", problems, [&] {
     std::vector<std::string> folders = root.strings_or("mappings", {});
@@ -64,9 +66,12 @@ size_t check_sections(const config::ConfigNode& root, std::vector<config::Config
 }  // namespace
 
 int run_check_command(Args args, std::ostream& out, std::ostream& err) {
-  Arguments a("check", "Validate a gateway config: load plugins, check and create adapters, report every problem.");
+  Arguments a(
+      "check",
+      "Validate a gateway config: load plugins, check and create adapters, report every problem.");
   a.option("config", "FILE", "the gateway config (.json, .xml or .info)", true)
-      .flag("no-create", "check adapter blocks against their schemas without creating the adapters");
+      .flag("no-create",
+            "check adapter blocks against their schemas without creating the adapters");
   if (!a.parse(args, err)) return 2;
   if (a.help_requested()) {
     a.print_usage(out);
@@ -88,8 +93,9 @@ int run_check_command(Args args, std::ostream& out, std::ostream& err) {
     for (const auto& r : catalog.refusals()) {
       out << "warning: plugin " << r.file.string() << " refused: " << r.reason << "\n";
     }
-    auto adapters = plugin_host::AdapterSet::build(loaded->root, catalog, plugin_host::default_host_services(),
-                                                   !a.has_flag("no-create"), problems);
+    auto adapters =
+        plugin_host::AdapterSet::build(loaded->root, catalog, plugin_host::default_host_services(),
+                                       !a.has_flag("no-create"), problems);
     adapter_count = adapters.entries().size();
     mapping_count = check_sections(loaded->root, problems, err);
   }
@@ -98,8 +104,9 @@ int run_check_command(Args args, std::ostream& out, std::ostream& err) {
     err << problems.size() << (problems.size() == 1 ? " problem" : " problems") << " found\n";
     return 1;
   }
-  out << loaded->file.string() << ": OK (" << adapter_count << (adapter_count == 1 ? " adapter" : " adapters")
-      << ", " << mapping_count << (mapping_count == 1 ? " mapping" : " mappings") << ")\n";
+  out << loaded->file.string() << ": OK (" << adapter_count
+      << (adapter_count == 1 ? " adapter" : " adapters") << ", " << mapping_count
+      << (mapping_count == 1 ? " mapping" : " mappings") << ")\n";
   return 0;
 }
 

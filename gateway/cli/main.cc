@@ -31,7 +31,8 @@ constexpr Verb kVerbs[] = {
 
 void print_help(std::ostream& out) {
   out << "usage: coregate <verb> [options]   (coregate <verb> --help for a verb's options)\n\n"
-         "Coregate: an integration gateway between workflow engines and legacy systems of record.\n\n"
+         "Coregate: an integration gateway between workflow engines and legacy systems of "
+         "record.\n\n"
          "verbs:\n";
   for (const Verb& v : kVerbs) {
     out << "  " << v.name << std::string(12 - v.name.size(), ' ') << v.summary << "\n";

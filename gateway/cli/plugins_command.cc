@@ -15,9 +15,11 @@ namespace coregate::cli {
 namespace {
 
 std::string capability_list(uint64_t caps) {
-  static const std::pair<uint64_t, const char*> names[] = {
-      {CG_CAP_WRITE, "write"}, {CG_CAP_PROBE, "probe"},     {CG_CAP_POLL, "poll"},
-      {CG_CAP_INBOUND, "inbound"}, {CG_CAP_HEALTH, "health"}};
+  static const std::pair<uint64_t, const char*> names[] = {{CG_CAP_WRITE, "write"},
+                                                           {CG_CAP_PROBE, "probe"},
+                                                           {CG_CAP_POLL, "poll"},
+                                                           {CG_CAP_INBOUND, "inbound"},
+                                                           {CG_CAP_HEALTH, "health"}};
   std::string out;
   for (const auto& [bit, name] : names) {
     if (caps & bit) out += (out.empty() ? "" : ",") + std::string(name);
@@ -38,8 +40,12 @@ std::vector<std::filesystem::path> split_path(const std::string& text) {
 }  // namespace
 
 int run_plugins_command(Args args, std::ostream& out, std::ostream& err) {
-  Arguments a("plugins", "List the plugins found on the plugin path, with ABI and version, and why any was refused.");
-  a.option("plugin-path", "DIR[:DIR...]", "folders to scan (default: the config's plugin_path, else build/plugins beside the binary)")
+  Arguments a(
+      "plugins",
+      "List the plugins found on the plugin path, with ABI and version, and why any was refused.");
+  a.option(
+       "plugin-path", "DIR[:DIR...]",
+       "folders to scan (default: the config's plugin_path, else build/plugins beside the binary)")
       .option("config", "FILE", "take the plugin path from this gateway config");
   if (!a.parse(args, err)) return 2;
   if (a.help_requested()) {
@@ -72,19 +78,24 @@ int run_plugins_command(Args args, std::ostream& out, std::ostream& err) {
   if (catalog.plugins().empty()) {
     out << "no plugins loaded\n";
   } else {
-    out << std::left << std::setw(16) << "PLUGIN" << std::setw(10) << "VERSION" << std::setw(6) << "ABI"
-        << std::setw(32) << "CAPABILITIES" << "FILE\n";
+    out << std::left << std::setw(16) << "PLUGIN" << std::setw(10) << "VERSION" << std::setw(6)
+        << "ABI" << std::setw(32) << "CAPABILITIES"
+        << "FILE\n";
     for (const auto& p : catalog.plugins()) {
-      // A create hook that throws or fails is a broken plugin too; try it where no config is needed.
-      std::string create_problem = plugin_host::probe_create(p, plugin_host::default_host_services());
+      // A create hook that throws or fails is a broken plugin too; try it where no config is
+      // needed.
+      std::string create_problem =
+          plugin_host::probe_create(p, plugin_host::default_host_services());
       if (!create_problem.empty() && create_problem.rfind("not probed", 0) != 0) {
-        refused.push_back({p->file(), "loads, but its create hook fails with an empty config: " + create_problem});
+        refused.push_back({p->file(), "loads, but its create hook fails with an empty config: " +
+                                          create_problem});
         continue;
       }
-      out << std::left << std::setw(16) << p->name() << std::setw(10) << p->version() << std::setw(6)
-          << (std::to_string(p->abi_major()) + "." + std::to_string(p->abi_minor())) << std::setw(32)
-          << capability_list(p->capabilities()) << p->file().string() << "\n"
-          << std::setw(16) << "" << "built with " << p->build_signature() << "\n";
+      out << std::left << std::setw(16) << p->name() << std::setw(10) << p->version()
+          << std::setw(6) << (std::to_string(p->abi_major()) + "." + std::to_string(p->abi_minor()))
+          << std::setw(32) << capability_list(p->capabilities()) << p->file().string() << "\n"
+          << std::setw(16) << ""
+          << "built with " << p->build_signature() << "\n";
     }
   }
   if (!refused.empty()) {

@@ -11,7 +11,8 @@ namespace coregate::cli {
 int run_serve_command(Args args, std::ostream& out, std::ostream& err) {
   Arguments a("serve", "Run the gateway until SIGTERM or SIGINT.");
   a.option("config", "FILE", "the gateway config (.json, .xml or .info)", true)
-      .option("listen", "ADDR:PORT", "listen here instead of the config's \"listen\" (port 0: any free port)")
+      .option("listen", "ADDR:PORT",
+              "listen here instead of the config's \"listen\" (port 0: any free port)")
       .option("port-file", "FILE", "write the bound port to FILE once listening")
       .option("log-format", "auto|text|json", "override the config's log.format");
   if (!a.parse(args, err)) return 2;

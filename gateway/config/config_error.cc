@@ -5,7 +5,8 @@
 namespace coregate::config {
 namespace {
 
-std::string compose(const std::string& file, const std::string& key_path, const std::string& message) {
+std::string compose(const std::string& file, const std::string& key_path,
+                    const std::string& message) {
   std::string text = file;
   if (!key_path.empty()) text += ": " + key_path;
   text += ": " + message;

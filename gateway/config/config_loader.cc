@@ -57,13 +57,15 @@ LoadedConfig load_config_file(const std::filesystem::path& file) {
       pt::read_info(in, tree);
       value = property_tree_to_json(tree, SourceFormat::kInfo, name);
     } else {
-      throw ConfigError(name, "", "unsupported config format '" + extension +
-                                      "' (expected .json, .xml or .info)");
+      throw ConfigError(
+          name, "",
+          "unsupported config format '" + extension + "' (expected .json, .xml or .info)");
     }
   } catch (const pt::file_parser_error& e) {
     throw ConfigError(name, "", parse_error_text(e));
   }
-  if (!value.is_object()) throw ConfigError(name, "", "the config must be an object at the top level");
+  if (!value.is_object())
+    throw ConfigError(name, "", "the config must be an object at the top level");
   return LoadedConfig{make_node(std::move(value), name), file};
 }
 
@@ -76,7 +78,8 @@ ConfigNode config_from_json_text(std::string_view json_text, std::string file_la
     throw ConfigError(file_label, "", parse_error_text(e));
   }
   boost::json::value value = property_tree_to_json(tree, SourceFormat::kJson, file_label);
-  if (!value.is_object()) throw ConfigError(file_label, "", "the config must be an object at the top level");
+  if (!value.is_object())
+    throw ConfigError(file_label, "", "the config must be an object at the top level");
   return make_node(std::move(value), std::move(file_label));
 }
 

@@ -10,7 +10,9 @@
 namespace coregate::config {
 namespace {
 
-bool is_empty_text(const boost::json::value& v) { return v.is_string() && v.as_string().empty(); }
+bool is_empty_text(const boost::json::value& v) {
+  return v.is_string() && v.as_string().empty();
+}
 
 // Shows a bad value in an error, shortened so a pasted blob does not flood the terminal.
 std::string shown(const boost::json::value& v) {
@@ -21,7 +23,8 @@ std::string shown(const boost::json::value& v) {
 
 std::optional<int64_t> to_integer(const boost::json::value& v) {
   if (v.is_int64()) return v.as_int64();
-  if (v.is_uint64() && v.as_uint64() <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+  if (v.is_uint64() &&
+      v.as_uint64() <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
     return static_cast<int64_t>(v.as_uint64());
   }
   if (v.is_string()) {
@@ -33,44 +36,61 @@ std::optional<int64_t> to_integer(const boost::json::value& v) {
   return std::nullopt;
 }
 
-}  // namespace
-
-std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
+// "250ms" -> {250, "ms"}; nullopt without leading digits or when the number overflows.
+std::optional<std::pair<uint64_t, std::string_view>> split_number_and_unit(std::string_view text) {
   size_t digits = 0;
   while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
   if (digits == 0) return std::nullopt;
   uint64_t n = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + digits, n);
   if (ec != std::errc()) return std::nullopt;
-  std::string_view unit = text.substr(digits);
+  return std::make_pair(n, text.substr(digits));
+}
+
+}  // namespace
+
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
+  auto parts = split_number_and_unit(text);
+  if (!parts) return std::nullopt;
+  auto [n, unit] = *parts;
   uint64_t factor = 0;
-  if (unit.empty() || unit == "ms") factor = 1;
-  else if (unit == "s") factor = 1000;
-  else if (unit == "m") factor = 60'000;
-  else if (unit == "h") factor = 3'600'000;
-  else if (unit == "d") factor = 86'400'000;
-  else return std::nullopt;
+  if (unit.empty() || unit == "ms")
+    factor = 1;
+  else if (unit == "s")
+    factor = 1000;
+  else if (unit == "m")
+    factor = 60'000;
+  else if (unit == "h")
+    factor = 3'600'000;
+  else if (unit == "d")
+    factor = 86'400'000;
+  else
+    return std::nullopt;
   if (n > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) / factor) return std::nullopt;
   return std::chrono::milliseconds(static_cast<int64_t>(n * factor));
 }
 
 std::optional<uint64_t> parse_size(std::string_view text) {
-  size_t digits = 0;
-  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
-  if (digits == 0) return std::nullopt;
-  uint64_t n = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + digits, n);
-  if (ec != std::errc()) return std::nullopt;
-  std::string_view unit = text.substr(digits);
+  auto parts = split_number_and_unit(text);
+  if (!parts) return std::nullopt;
+  auto [n, unit] = *parts;
   uint64_t factor = 0;
-  if (unit.empty() || unit == "B") factor = 1;
-  else if (unit == "KiB") factor = 1ull << 10;
-  else if (unit == "MiB") factor = 1ull << 20;
-  else if (unit == "GiB") factor = 1ull << 30;
-  else if (unit == "KB") factor = 1000;
-  else if (unit == "MB") factor = 1000'000;
-  else if (unit == "GB") factor = 1000'000'000;
-  else return std::nullopt;
+  if (unit.empty() || unit == "B")
+    factor = 1;
+  else if (unit == "KiB")
+    factor = 1ull << 10;
+  else if (unit == "MiB")
+    factor = 1ull << 20;
+  else if (unit == "GiB")
+    factor = 1ull << 30;
+  else if (unit == "KB")
+    factor = 1000;
+  else if (unit == "MB")
+    factor = 1000'000;
+  else if (unit == "GB")
+    factor = 1000'000'000;
+  else
+    return std::nullopt;
   if (n > std::numeric_limits<uint64_t>::max() / factor) return std::nullopt;
   return n * factor;
 }
@@ -83,7 +103,10 @@ ConfigNode::ConfigNode(std::shared_ptr<const boost::json::value> document, std::
 ConfigNode::ConfigNode(std::shared_ptr<const boost::json::value> document,
                        std::shared_ptr<const std::string> file, const boost::json::value* value,
                        std::string path)
-    : document_(std::move(document)), file_(std::move(file)), value_(value), path_(std::move(path)) {}
+    : document_(std::move(document)),
+      file_(std::move(file)),
+      value_(value),
+      path_(std::move(path)) {}
 
 ConfigNode ConfigNode::at(const boost::json::value& value, std::string path) const {
   return ConfigNode(document_, file_, &value, std::move(path));
@@ -99,13 +122,16 @@ const boost::json::value* ConfigNode::find(std::string_view key) const {
   return value_->as_object().if_contains(key);
 }
 
-bool ConfigNode::has(std::string_view key) const { return find(key) != nullptr; }
+bool ConfigNode::has(std::string_view key) const {
+  return find(key) != nullptr;
+}
 
 void ConfigNode::fail(std::string_view key, std::string_view message) const {
   throw ConfigError(*file_, key.empty() ? path_ : key_path(key), std::string(message));
 }
 
-const boost::json::value& ConfigNode::require(std::string_view key, std::string_view expected) const {
+const boost::json::value& ConfigNode::require(std::string_view key,
+                                              std::string_view expected) const {
   const boost::json::value* v = find(key);
   if (v == nullptr) fail(key, "missing (expected " + std::string(expected) + ")");
   return *v;
@@ -128,13 +154,16 @@ int64_t ConfigNode::integer(std::string_view key, int64_t min, int64_t max) cons
   auto range = [&] {
     return "an integer from " + std::to_string(min) + " to " + std::to_string(max);
   };
-  bool bounded = min != std::numeric_limits<int64_t>::min() || max != std::numeric_limits<int64_t>::max();
-  if (!n) fail(key, "expected " + (bounded ? range() : std::string("an integer")) + ", got " + shown(v));
+  bool bounded =
+      min != std::numeric_limits<int64_t>::min() || max != std::numeric_limits<int64_t>::max();
+  if (!n)
+    fail(key, "expected " + (bounded ? range() : std::string("an integer")) + ", got " + shown(v));
   if (*n < min || *n > max) fail(key, "expected " + range() + ", got " + std::to_string(*n));
   return *n;
 }
 
-int64_t ConfigNode::integer_or(std::string_view key, int64_t fallback, int64_t min, int64_t max) const {
+int64_t ConfigNode::integer_or(std::string_view key, int64_t fallback, int64_t min,
+                               int64_t max) const {
   return has(key) ? integer(key, min, max) : fallback;
 }
 
@@ -199,7 +228,8 @@ std::filesystem::path ConfigNode::file_path(std::string_view key) const {
   return resolve_path(text);
 }
 
-std::filesystem::path ConfigNode::file_path_or(std::string_view key, std::string_view fallback) const {
+std::filesystem::path ConfigNode::file_path_or(std::string_view key,
+                                               std::string_view fallback) const {
   return has(key) ? file_path(key) : resolve_path(fallback);
 }
 
@@ -214,7 +244,8 @@ std::vector<std::string> ConfigNode::strings_or(std::string_view key,
   size_t index = 0;
   for (const auto& item : v->as_array()) {
     if (!item.is_string()) {
-      fail(std::string(key) + "[" + std::to_string(index) + "]", "expected a string, got " + shown(item));
+      fail(std::string(key) + "[" + std::to_string(index) + "]",
+           "expected a string, got " + shown(item));
     }
     out.emplace_back(item.as_string());
     ++index;

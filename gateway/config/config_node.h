@@ -53,7 +53,8 @@ class ConfigNode {
 
   // "250ms", "5s", "2m", "1h", "7d", or a bare integer meaning milliseconds.
   std::chrono::milliseconds duration(std::string_view key) const;
-  std::chrono::milliseconds duration_or(std::string_view key, std::chrono::milliseconds fallback) const;
+  std::chrono::milliseconds duration_or(std::string_view key,
+                                        std::chrono::milliseconds fallback) const;
 
   // 512, "512B", "64KiB", "1MiB", "2GiB" (also KB/MB/GB as powers of 1000).
   uint64_t size_or(std::string_view key, uint64_t fallback) const;
@@ -65,7 +66,8 @@ class ConfigNode {
   std::filesystem::path resolve_path(std::string_view text) const;
 
   // A list of strings, or one string taken as a one-element list.
-  std::vector<std::string> strings_or(std::string_view key, std::vector<std::string> fallback) const;
+  std::vector<std::string> strings_or(std::string_view key,
+                                      std::vector<std::string> fallback) const;
 
   // A required object member.
   ConfigNode child(std::string_view key) const;
@@ -85,8 +87,9 @@ class ConfigNode {
   [[noreturn]] void fail(std::string_view key, std::string_view message) const;
 
  private:
-  ConfigNode(std::shared_ptr<const boost::json::value> document, std::shared_ptr<const std::string> file,
-             const boost::json::value* value, std::string path);
+  ConfigNode(std::shared_ptr<const boost::json::value> document,
+             std::shared_ptr<const std::string> file, const boost::json::value* value,
+             std::string path);
 
   const boost::json::value* find(std::string_view key) const;
   const boost::json::value& require(std::string_view key, std::string_view expected) const;

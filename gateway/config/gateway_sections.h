@@ -1,5 +1,6 @@
 // The top-level sections of the gateway config. Each section is parsed by the component that owns
-// it; this list only lets a misspelt section ("adaptors") fail with a hint instead of being ignored.
+// it; this list only lets a misspelt section ("adaptors") fail with a hint instead of being
+// ignored.
 #pragma once
 
 #include "gateway/config/config_node.h"
@@ -8,9 +9,10 @@ namespace coregate::config {
 
 // Throws ConfigError for an unknown top-level key, with a "did you mean" hint.
 inline void check_top_level_sections(const ConfigNode& root) {
-  root.allow_only({"listen", "plugin_path", "log", "http", "store", "intake", "auth", "adapters",
-                   "plans", "mappings", "schemas", "sources", "subscriptions", "credentials",
-                   "engine", "triggers", "metrics", "audit", "encryption", "$schema"});
+  root.allow_only({"listen",   "plugin_path", "log",           "http",        "store",
+                   "intake",   "auth",        "adapters",      "plans",       "mappings",
+                   "schemas",  "sources",     "subscriptions", "credentials", "engine",
+                   "triggers", "metrics",     "audit",         "encryption",  "$schema"});
 }
 
 }  // namespace coregate::config

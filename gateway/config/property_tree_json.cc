@@ -40,7 +40,8 @@ boost::json::value convert(const ptree& node, SourceFormat format, const std::st
     boost::json::array array;
     size_t index = 0;
     for (const auto& entry : node) {
-      array.push_back(convert(entry.second, format, file, path + "[" + std::to_string(index++) + "]"));
+      array.push_back(
+          convert(entry.second, format, file, path + "[" + std::to_string(index++) + "]"));
     }
     return array;
   }
@@ -53,7 +54,8 @@ boost::json::value convert(const ptree& node, SourceFormat format, const std::st
   for (const auto& [key, child] : node) {
     if (key == "<xmlcomment>") continue;
     if (key == "<xmlattr>") {
-      for (const auto& [attr, value] : child) object[attr] = leaf(value.data(), file, join(path, attr));
+      for (const auto& [attr, value] : child)
+        object[attr] = leaf(value.data(), file, join(path, attr));
       continue;
     }
     if (key.empty()) {
@@ -64,8 +66,8 @@ boost::json::value convert(const ptree& node, SourceFormat format, const std::st
       if (format == SourceFormat::kJson) throw ConfigError(file, child_path, "duplicate key");
       auto& slot = object[key];
       if (!slot.is_array()) slot = boost::json::array();
-      slot.as_array().push_back(convert(child, format, file,
-                                        child_path + "[" + std::to_string(slot.as_array().size()) + "]"));
+      slot.as_array().push_back(convert(
+          child, format, file, child_path + "[" + std::to_string(slot.as_array().size()) + "]"));
       continue;
     }
     object[key] = convert(child, format, file, child_path);
@@ -75,7 +77,8 @@ boost::json::value convert(const ptree& node, SourceFormat format, const std::st
 
 }  // namespace
 
-boost::json::value property_tree_to_json(const ptree& tree, SourceFormat format, const std::string& file) {
+boost::json::value property_tree_to_json(const ptree& tree, SourceFormat format,
+                                         const std::string& file) {
   if (tree.empty() && tree.data().empty()) return boost::json::object();
   return convert(tree, format, file, "");
 }

@@ -18,7 +18,7 @@ enum class SourceFormat { kJson, kXml, kInfo };
 // references. For XML the caller passes the tree below the document's root element; attributes
 // (<xmlattr>) become members and comments are dropped. In XML and INFO a repeated key becomes an
 // array; in JSON an object whose children have empty keys is an array.
-boost::json::value property_tree_to_json(const boost::property_tree::ptree& tree, SourceFormat format,
-                                         const std::string& file);
+boost::json::value property_tree_to_json(const boost::property_tree::ptree& tree,
+                                         SourceFormat format, const std::string& file);
 
 }  // namespace coregate::config

@@ -87,7 +87,8 @@ struct Coercer {
       for (const auto& t : ts) string_allowed |= t == "string";
       if (!string_allowed) {
         for (const auto& t : ts) {
-          if (auto converted = from_text(v.as_string(), t)) return coerce(*converted, schema, depth + 1);
+          if (auto converted = from_text(v.as_string(), t))
+            return coerce(*converted, schema, depth + 1);
         }
       }
       return v;
@@ -110,8 +111,10 @@ struct Coercer {
       const value* items = s.if_contains("items");
       for (size_t i = 0; i < a.size(); ++i) {
         const value* sub = nullptr;
-        if (prefix && prefix->is_array() && i < prefix->as_array().size()) sub = &prefix->as_array()[i];
-        else if (items && items->is_object()) sub = items;
+        if (prefix && prefix->is_array() && i < prefix->as_array().size())
+          sub = &prefix->as_array()[i];
+        else if (items && items->is_object())
+          sub = items;
         if (sub != nullptr) a[i] = coerce(a[i], *sub, depth + 1);
       }
     }

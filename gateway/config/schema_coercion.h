@@ -12,6 +12,7 @@ namespace coregate::config {
 // properties, patternProperties are not followed, additionalProperties (as a schema), items,
 // prefixItems, allOf/anyOf/oneOf branches, and local "$ref": "#/$defs/..." references. Text that
 // does not convert is left as it is, for the validator to report with its path.
-boost::json::value coerce_to_schema(const boost::json::value& value, const boost::json::value& schema);
+boost::json::value coerce_to_schema(const boost::json::value& value,
+                                    const boost::json::value& schema);
 
 }  // namespace coregate::config

@@ -6,12 +6,16 @@ BreakerPolicy BreakerPolicy::from_config(const config::ConfigNode& adapter_block
   BreakerPolicy p;
   auto b = adapter_block.child_if("breaker");
   if (!b) return p;
-  b->allow_only({"consecutive_failures", "failure_ratio", "window", "minimum_calls", "open_for", "trial_calls"});
-  p.consecutive_failures = static_cast<uint32_t>(b->integer_or("consecutive_failures", p.consecutive_failures, 1, 100000));
+  b->allow_only({"consecutive_failures", "failure_ratio", "window", "minimum_calls", "open_for",
+                 "trial_calls"});
+  p.consecutive_failures = static_cast<uint32_t>(
+      b->integer_or("consecutive_failures", p.consecutive_failures, 1, 100000));
   p.failure_ratio = b->number_or("failure_ratio", p.failure_ratio);
-  if (!(p.failure_ratio > 0 && p.failure_ratio <= 1)) b->fail("failure_ratio", "expected a number in (0, 1]");
+  if (!(p.failure_ratio > 0 && p.failure_ratio <= 1))
+    b->fail("failure_ratio", "expected a number in (0, 1]");
   p.window = static_cast<uint32_t>(b->integer_or("window", p.window, 1, 100000));
-  p.minimum_calls = static_cast<uint32_t>(b->integer_or("minimum_calls", p.minimum_calls, 1, 100000));
+  p.minimum_calls =
+      static_cast<uint32_t>(b->integer_or("minimum_calls", p.minimum_calls, 1, 100000));
   if (p.minimum_calls > p.window) b->fail("minimum_calls", "must not exceed window");
   p.open_for = b->duration_or("open_for", p.open_for);
   p.trial_calls = static_cast<uint32_t>(b->integer_or("trial_calls", p.trial_calls, 1, 1000));
@@ -20,9 +24,12 @@ BreakerPolicy BreakerPolicy::from_config(const config::ConfigNode& adapter_block
 
 std::string_view to_string(BreakerState s) {
   switch (s) {
-    case BreakerState::kClosed: return "closed";
-    case BreakerState::kOpen: return "open";
-    case BreakerState::kHalfOpen: return "half_open";
+    case BreakerState::kClosed:
+      return "closed";
+    case BreakerState::kOpen:
+      return "open";
+    case BreakerState::kHalfOpen:
+      return "half_open";
   }
   return "closed";
 }
@@ -82,9 +89,10 @@ void CircuitBreaker::on_failure() {
   ++consecutive_;
   record(true);
   bool too_many_in_a_row = consecutive_ >= policy_.consecutive_failures;
-  bool ratio_too_high = window_.size() >= policy_.minimum_calls &&
-                        static_cast<double>(window_failures_) / static_cast<double>(window_.size()) >=
-                            policy_.failure_ratio;
+  bool ratio_too_high =
+      window_.size() >= policy_.minimum_calls &&
+      static_cast<double>(window_failures_) / static_cast<double>(window_.size()) >=
+          policy_.failure_ratio;
   if (too_many_in_a_row || ratio_too_high) trip(now);
 }
 
@@ -95,7 +103,8 @@ void CircuitBreaker::on_neutral() {
 
 BreakerState CircuitBreaker::state() const {
   std::lock_guard lock(mutex_);
-  if (state_ == BreakerState::kOpen && clock_.now() >= opened_at_ + policy_.open_for) return BreakerState::kHalfOpen;
+  if (state_ == BreakerState::kOpen && clock_.now() >= opened_at_ + policy_.open_for)
+    return BreakerState::kHalfOpen;
   return state_;
 }
 

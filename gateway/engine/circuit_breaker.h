@@ -27,8 +27,8 @@ namespace coregate::engine {
 struct BreakerPolicy {
   uint32_t consecutive_failures = 5;
   double failure_ratio = 0.5;
-  uint32_t window = 20;          // last W calls
-  uint32_t minimum_calls = 10;   // ratio only judged after this many calls in the window
+  uint32_t window = 20;         // last W calls
+  uint32_t minimum_calls = 10;  // ratio only judged after this many calls in the window
   std::chrono::milliseconds open_for{std::chrono::seconds(30)};
   uint32_t trial_calls = 1;
 

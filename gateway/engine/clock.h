@@ -23,7 +23,8 @@ class SystemClock final : public Clock {
 // A clock that moves only when told to (tests).
 class ManualClock final : public Clock {
  public:
-  explicit ManualClock(TimePoint start = TimePoint(std::chrono::hours(24 * 365 * 56))) : now_(start.time_since_epoch().count()) {}
+  explicit ManualClock(TimePoint start = TimePoint(std::chrono::hours(24 * 365 * 56)))
+      : now_(start.time_since_epoch().count()) {}
   TimePoint now() const override { return TimePoint(TimePoint::duration(now_.load())); }
   void advance(std::chrono::milliseconds d) {
     now_ += std::chrono::duration_cast<TimePoint::duration>(d).count();

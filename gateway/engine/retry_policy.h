@@ -14,7 +14,7 @@
 namespace coregate::engine {
 
 struct RetryPolicy {
-  uint32_t max_attempts = 10;                        // including the first
+  uint32_t max_attempts = 10;                                 // including the first
   std::chrono::milliseconds max_age{std::chrono::hours(24)};  // from the first attempt
   std::chrono::milliseconds base_delay{500};
   std::chrono::milliseconds max_delay{std::chrono::minutes(5)};
@@ -33,7 +33,8 @@ struct [[nodiscard]] RetryDecision {
 // Decides after `failed_attempts` (>= 1) failures of a step first attempted at `first_attempt`.
 // `retry_after` > 0 is the target's own hint: the delay is at least that long (the target knows
 // best), but never past the age budget.
-RetryDecision next_retry(const RetryPolicy& policy, uint32_t failed_attempts, TimePoint first_attempt,
-                         TimePoint now, std::chrono::milliseconds retry_after, RandomSource& random);
+RetryDecision next_retry(const RetryPolicy& policy, uint32_t failed_attempts,
+                         TimePoint first_attempt, TimePoint now,
+                         std::chrono::milliseconds retry_after, RandomSource& random);
 
 }  // namespace coregate::engine

@@ -1,5 +1,7 @@
 #include "gateway/intake/strict_json.h"
 
+#include "gateway/schema/json_pointer.h"
+
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/error.hpp>
 #include <boost/json/value_stack.hpp>
@@ -38,12 +40,12 @@ class Builder {
       const bool innermost = i + 1 == levels.size();
       if (innermost) break;
       if (level.is_object) {
-        append_pointer_token(pointer, level.last_key);
+        schema::detail::append_pointer_token(pointer, level.last_key);
       } else {
-        append_pointer_token(pointer, std::to_string(level.next_index));
+        schema::detail::append_pointer_token(pointer, std::to_string(level.next_index));
       }
     }
-    append_pointer_token(pointer, leaf);
+    schema::detail::append_pointer_token(pointer, leaf);
     return pointer;
   }
 
@@ -135,19 +137,6 @@ class Builder {
 };
 
 }  // namespace
-
-void append_pointer_token(std::string& pointer, std::string_view token) {
-  pointer.push_back('/');
-  for (char c : token) {
-    if (c == '~') {
-      pointer += "~0";
-    } else if (c == '/') {
-      pointer += "~1";
-    } else {
-      pointer.push_back(c);
-    }
-  }
-}
 
 std::optional<size_t> find_invalid_utf8(std::string_view text) {
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());

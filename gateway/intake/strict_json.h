@@ -36,7 +36,4 @@ struct StrictJsonResult {
 // invalid), or nullopt when `text` is valid UTF-8.
 std::optional<size_t> find_invalid_utf8(std::string_view text);
 
-// Appends `token` to an RFC 6901 pointer, escaping '~' and '/'.
-void append_pointer_token(std::string& pointer, std::string_view token);
-
 }  // namespace coregate::intake

@@ -18,8 +18,9 @@ std::string iso_utc(spdlog::log_clock::time_point t) {
   std::tm tm{};
   gmtime_r(&seconds, &tm);
   char buf[96];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(ms % 1000));
   return buf;
 }
 
@@ -57,6 +58,8 @@ void RedactingSink::sink_it_(const spdlog::details::log_msg& msg) {
   std::fwrite(line.data(), 1, line.size(), stderr);
 }
 
-void RedactingSink::flush_() { std::fflush(stderr); }
+void RedactingSink::flush_() {
+  std::fflush(stderr);
+}
 
 }  // namespace coregate::logging

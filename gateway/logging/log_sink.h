@@ -1,8 +1,8 @@
 // One sink for every logger: redacts secrets, then writes text or a JSON line to stderr.
 #pragma once
 
-#include <mutex>
 #include <spdlog/sinks/base_sink.h>
+#include <mutex>
 
 namespace coregate::logging {
 

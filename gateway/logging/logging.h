@@ -5,9 +5,9 @@
 // from any thread afterwards.
 #pragma once
 
+#include <spdlog/logger.h>
 #include <memory>
 #include <optional>
-#include <spdlog/logger.h>
 #include <string>
 #include <string_view>
 

@@ -3,6 +3,8 @@
 // reports them all so an engineer fixes a file in one pass.
 #include "gateway/mapping/compiler.h"
 
+#include "gateway/mapping/json_kind.h"
+
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
@@ -42,27 +44,6 @@ std::string escape_pointer_token(std::string_view key) {
   return out;
 }
 
-std::string kind_name(const json::value& v) {
-  switch (v.kind()) {
-    case json::kind::null:
-      return "null";
-    case json::kind::bool_:
-      return "a boolean";
-    case json::kind::int64:
-    case json::kind::uint64:
-      return "an integer";
-    case json::kind::double_:
-      return "a floating-point number";
-    case json::kind::string:
-      return "a string";
-    case json::kind::array:
-      return "an array";
-    case json::kind::object:
-      return "an object";
-  }
-  return "?";
-}
-
 // Reads the members of one object of the mapping file, remembering where each lives.
 class Reader {
  public:
@@ -79,7 +60,7 @@ class Reader {
                              std::initializer_list<std::string_view> allowed) {
     const json::object* object = value.if_object();
     if (!object) {
-      problem(pointer, "must be an object, not " + kind_name(value));
+      problem(pointer, "must be an object, not " + std::string(json_kind_name(value)));
       return nullptr;
     }
     for (const auto& member : *object) {
@@ -109,7 +90,8 @@ class Reader {
       return std::nullopt;
     }
     if (!v->is_string()) {
-      problem(pointer + "/" + std::string(key), "must be a string, not " + kind_name(*v));
+      problem(pointer + "/" + std::string(key),
+              "must be a string, not " + std::string(json_kind_name(*v)));
       return std::nullopt;
     }
     return std::string(v->get_string());
@@ -120,7 +102,8 @@ class Reader {
     const json::value* v = object.if_contains(key);
     if (!v) return std::nullopt;
     if (!v->is_bool()) {
-      problem(pointer + "/" + std::string(key), "must be true or false, not " + kind_name(*v));
+      problem(pointer + "/" + std::string(key),
+              "must be true or false, not " + std::string(json_kind_name(*v)));
       return std::nullopt;
     }
     return v->get_bool();
@@ -136,7 +119,8 @@ class Reader {
     } else if (v->is_uint64() && v->get_uint64() < 1'000'000'000) {
       n = static_cast<long>(v->get_uint64());
     } else {
-      problem(pointer + "/" + std::string(key), "must be an integer, not " + kind_name(*v));
+      problem(pointer + "/" + std::string(key),
+              "must be an integer, not " + std::string(json_kind_name(*v)));
       return std::nullopt;
     }
     if (n < min || n > max) {
@@ -172,7 +156,8 @@ class Reader {
 std::optional<JsonPath> read_path(Reader& reader, const json::value& value,
                                   const std::string& pointer) {
   if (!value.is_string()) {
-    reader.problem(pointer, "must be a JSON pointer string, not " + kind_name(value));
+    reader.problem(pointer,
+                   "must be a JSON pointer string, not " + std::string(json_kind_name(value)));
     return std::nullopt;
   }
   std::string error;
@@ -356,7 +341,8 @@ class PlanCompiler {
     {
       Reader early(problems_, index, "");
       if (!raw) {
-        early.problem(at, "a field rule must be an object, not " + kind_name(value));
+        early.problem(at,
+                      "a field rule must be an object, not " + std::string(json_kind_name(value)));
         return;
       }
       step.canonical = read_paths(early, raw->if_contains("canonical"), at + "/canonical");
@@ -645,7 +631,8 @@ class PlanCompiler {
       const json::value& system_code = member.value();
       const std::string where = at + "/table/" + escape_pointer_token(member.key());
       if (!system_code.is_string() && !system_code.is_int64() && !system_code.is_uint64()) {
-        r.problem(where, "a system code is a string or an integer, not " + kind_name(system_code));
+        r.problem(where, "a system code is a string or an integer, not " +
+                             std::string(json_kind_name(system_code)));
         continue;
       }
       for (std::size_t i = 0; i < step.codes.system_codes.size(); ++i) {

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "gateway/mapping/compiler.h"
+#include "gateway/mapping/json_kind.h"
 #include "gateway/mapping/plan.h"
 
 namespace coregate::mapping {
@@ -36,27 +37,6 @@ std::string show(const json::value& v) {
   if (v.is_string()) return quote(v.get_string());
   std::string text = json::serialize(v);
   return text.size() > 64 ? text.substr(0, 61) + "..." : text;
-}
-
-std::string_view kind_word(const json::value& v) {
-  switch (v.kind()) {
-    case json::kind::null:
-      return "null";
-    case json::kind::bool_:
-      return "a boolean";
-    case json::kind::int64:
-    case json::kind::uint64:
-      return "an integer";
-    case json::kind::double_:
-      return "a floating-point number";
-    case json::kind::string:
-      return "a string";
-    case json::kind::array:
-      return "an array";
-    case json::kind::object:
-      return "an object";
-  }
-  return "?";
 }
 
 bool parse_int64(std::string_view text, std::int64_t& out) {
@@ -302,7 +282,8 @@ class Run {
                          (from == ScalarType::boolean && in.is_bool());
     if (!type_ok) {
       fail(MapErrorCode::wrong_type, "expected " + std::string(kNames[static_cast<int>(from)]) +
-                                         ", got " + std::string(kind_word(in)) + " " + show(in));
+                                         ", got " + std::string(json_kind_name(in)) + " " +
+                                         show(in));
       return false;
     }
     if (from == to) {
@@ -385,7 +366,7 @@ class Run {
       out = value;
       return true;
     }
-    fail(MapErrorCode::wrong_type, "expected a decimal, got " + std::string(kind_word(in)));
+    fail(MapErrorCode::wrong_type, "expected a decimal, got " + std::string(json_kind_name(in)));
     return false;
   }
 
@@ -486,7 +467,8 @@ class Run {
       std::memset(digits, '0', static_cast<std::size_t>(width - length));
       text = std::string_view(digits, static_cast<std::size_t>(width));
     } else {
-      fail(MapErrorCode::wrong_type, "expected a date string, got " + std::string(kind_word(in)));
+      fail(MapErrorCode::wrong_type,
+           "expected a date string, got " + std::string(json_kind_name(in)));
       return false;
     }
     Timestamp moment;
@@ -554,7 +536,7 @@ class Run {
         auto [end, ec] = std::to_chars(digits, digits + sizeof digits, v->get_int64());
         text = std::string_view(digits, static_cast<std::size_t>(end - digits));
       } else if (v && !v->is_null()) {
-        fail(MapErrorCode::wrong_type, "expected text, got " + std::string(kind_word(*v)),
+        fail(MapErrorCode::wrong_type, "expected text, got " + std::string(json_kind_name(*v)),
              &inputs[i]);
         ok = false;
         continue;
@@ -609,7 +591,8 @@ class Run {
       return;
     }
     if (!v->is_string()) {
-      fail(MapErrorCode::wrong_type, "expected text to split, got " + std::string(kind_word(*v)));
+      fail(MapErrorCode::wrong_type,
+           "expected text to split, got " + std::string(json_kind_name(*v)));
       return;
     }
     std::string_view text = v->get_string();
@@ -709,7 +692,7 @@ class Run {
         fail(MapErrorCode::wrong_type,
              "fixed-width text needs a string or an integer, got " +
                  std::string(value.kind == Produced::Kind::boolean ? "a boolean"
-                                                                   : kind_word(*value.value)));
+                                                                   : json_kind_name(*value.value)));
         return false;
       }
       return true;
@@ -774,9 +757,9 @@ MapResult CompiledMapping::apply(const json::value& input, Direction direction,
   result.output.get_object().reserve(to_system ? plan.to_system_top_level
                                                : plan.to_canonical_top_level);
   if (!input.is_object()) {
-    result.errors.push_back(
-        MapError{MapErrorCode::wrong_type, "", -1, "",
-                 "the input record must be a JSON object, not " + std::string(kind_word(input))});
+    result.errors.push_back(MapError{
+        MapErrorCode::wrong_type, "", -1, "",
+        "the input record must be a JSON object, not " + std::string(json_kind_name(input))});
     return result;
   }
   Run run(input, direction, result, thread_hints(plan));

@@ -20,10 +20,13 @@ void Counter::inc(double delta) {
   if (delta > 0) atomic_add(value_, delta);
 }
 
-void Gauge::add(double delta) { atomic_add(value_, delta); }
+void Gauge::add(double delta) {
+  atomic_add(value_, delta);
+}
 
 void Histogram::observe(double v) {
-  size_t bucket = static_cast<size_t>(std::lower_bound(bounds_->begin(), bounds_->end(), v) - bounds_->begin());
+  size_t bucket =
+      static_cast<size_t>(std::lower_bound(bounds_->begin(), bounds_->end(), v) - bounds_->begin());
   std::lock_guard lock(mutex_);
   ++counts_[bucket];
   sum_ += v;
@@ -46,8 +49,9 @@ Histogram::Snapshot Histogram::snapshot() const {
 template <typename Series>
 Series& Family<Series>::labels(const LabelValues& values) {
   if (values.size() != label_names_.size()) {
-    throw std::invalid_argument("metric " + name_ + " takes " + std::to_string(label_names_.size()) +
-                                " label values, got " + std::to_string(values.size()));
+    throw std::invalid_argument("metric " + name_ + " takes " +
+                                std::to_string(label_names_.size()) + " label values, got " +
+                                std::to_string(values.size()));
   }
   {
     std::shared_lock lock(mutex_);
@@ -86,7 +90,8 @@ MetricsRegistry::Entry& MetricsRegistry::entry(const std::string& name, MetricTy
                                                const std::vector<std::string>& label_names) {
   if (!is_valid_metric_name(name)) throw std::logic_error("invalid metric name '" + name + "'");
   for (const auto& l : label_names) {
-    if (!is_valid_label_name(l)) throw std::logic_error("invalid label name '" + l + "' on metric " + name);
+    if (!is_valid_label_name(l))
+      throw std::logic_error("invalid label name '" + l + "' on metric " + name);
   }
   auto it = families_.find(name);
   if (it != families_.end()) {
@@ -124,7 +129,8 @@ GaugeFamily& MetricsRegistry::gauge(const std::string& name, const std::string& 
 }
 
 HistogramFamily& MetricsRegistry::histogram(const std::string& name, const std::string& help,
-                                            std::vector<std::string> label_names, std::vector<double> bounds) {
+                                            std::vector<std::string> label_names,
+                                            std::vector<double> bounds) {
   if (bounds.empty() || !std::is_sorted(bounds.begin(), bounds.end()) ||
       std::adjacent_find(bounds.begin(), bounds.end()) != bounds.end()) {
     throw std::logic_error("histogram " + name + " needs strictly increasing bucket bounds");
@@ -133,7 +139,8 @@ HistogramFamily& MetricsRegistry::histogram(const std::string& name, const std::
   Entry& e = entry(name, MetricType::kHistogram, label_names);
   if (!e.histogram) {
     e.type = MetricType::kHistogram;
-    e.histogram = std::make_unique<HistogramFamily>(name, help, std::move(label_names), std::move(bounds));
+    e.histogram =
+        std::make_unique<HistogramFamily>(name, help, std::move(label_names), std::move(bounds));
   }
   return *e.histogram;
 }
@@ -144,9 +151,15 @@ std::string MetricsRegistry::render() const {
   out.reserve(4096);
   for (const auto& [name, e] : families_) {
     switch (e.type) {
-      case MetricType::kCounter: render_counter(*e.counter, out); break;
-      case MetricType::kGauge: render_gauge(*e.gauge, out); break;
-      case MetricType::kHistogram: render_histogram(*e.histogram, out); break;
+      case MetricType::kCounter:
+        render_counter(*e.counter, out);
+        break;
+      case MetricType::kGauge:
+        render_gauge(*e.gauge, out);
+        break;
+      case MetricType::kHistogram:
+        render_histogram(*e.histogram, out);
+        break;
     }
   }
   return out;

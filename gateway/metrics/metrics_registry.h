@@ -46,7 +46,8 @@ class Gauge {
 
 class Histogram {
  public:
-  explicit Histogram(const std::vector<double>* bounds) : bounds_(bounds), counts_(bounds->size() + 1, 0) {}
+  explicit Histogram(const std::vector<double>* bounds)
+      : bounds_(bounds), counts_(bounds->size() + 1, 0) {}
   void observe(double v);
 
   struct Snapshot {
@@ -72,7 +73,9 @@ class Family {
  public:
   Family(std::string name, std::string help, std::vector<std::string> label_names,
          std::vector<double> bounds = {})
-      : name_(std::move(name)), help_(std::move(help)), label_names_(std::move(label_names)),
+      : name_(std::move(name)),
+        help_(std::move(help)),
+        label_names_(std::move(label_names)),
         bounds_(std::move(bounds)) {}
 
   // The series for these label values (as many as label names; throws std::invalid_argument
@@ -105,8 +108,10 @@ std::vector<double> default_latency_buckets();
 
 class MetricsRegistry {
  public:
-  CounterFamily& counter(const std::string& name, const std::string& help, std::vector<std::string> label_names = {});
-  GaugeFamily& gauge(const std::string& name, const std::string& help, std::vector<std::string> label_names = {});
+  CounterFamily& counter(const std::string& name, const std::string& help,
+                         std::vector<std::string> label_names = {});
+  GaugeFamily& gauge(const std::string& name, const std::string& help,
+                     std::vector<std::string> label_names = {});
   HistogramFamily& histogram(const std::string& name, const std::string& help,
                              std::vector<std::string> label_names = {},
                              std::vector<double> bounds = default_latency_buckets());
@@ -121,7 +126,8 @@ class MetricsRegistry {
     std::unique_ptr<GaugeFamily> gauge;
     std::unique_ptr<HistogramFamily> histogram;
   };
-  Entry& entry(const std::string& name, MetricType type, const std::vector<std::string>& label_names);
+  Entry& entry(const std::string& name, MetricType type,
+               const std::vector<std::string>& label_names);
 
   mutable std::mutex mutex_;
   std::map<std::string, Entry> families_;

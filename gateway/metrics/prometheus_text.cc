@@ -8,16 +8,20 @@ namespace coregate::metrics {
 namespace {
 
 bool name_char(char c, bool first, bool allow_colon) {
-  bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (allow_colon && c == ':');
+  bool alpha =
+      (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (allow_colon && c == ':');
   return first ? alpha : alpha || (c >= '0' && c <= '9');
 }
 
 std::string escape_help(std::string_view help) {
   std::string out;
   for (char c : help) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -65,10 +69,14 @@ std::string escape_label_value(std::string_view value) {
   std::string out;
   out.reserve(value.size());
   for (char c : value) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -106,13 +114,16 @@ void render_histogram(const HistogramFamily& f, std::string& out) {
   for (const auto& [labels, h] : f.series()) {
     Histogram::Snapshot s = h->snapshot();
     for (size_t i = 0; i < f.bounds().size(); ++i) {
-      out += f.name() + "_bucket" + label_text(f.label_names(), labels, "le", format_value(f.bounds()[i])) + " " +
+      out += f.name() + "_bucket" +
+             label_text(f.label_names(), labels, "le", format_value(f.bounds()[i])) + " " +
              std::to_string(s.cumulative[i]) + "\n";
     }
     out += f.name() + "_bucket" + label_text(f.label_names(), labels, "le", "+Inf") + " " +
            std::to_string(s.count) + "\n";
-    out += f.name() + "_sum" + label_text(f.label_names(), labels) + " " + format_value(s.sum) + "\n";
-    out += f.name() + "_count" + label_text(f.label_names(), labels) + " " + std::to_string(s.count) + "\n";
+    out +=
+        f.name() + "_sum" + label_text(f.label_names(), labels) + " " + format_value(s.sum) + "\n";
+    out += f.name() + "_count" + label_text(f.label_names(), labels) + " " +
+           std::to_string(s.count) + "\n";
   }
 }
 

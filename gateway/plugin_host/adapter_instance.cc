@@ -5,7 +5,9 @@
 namespace coregate::plugin_host {
 namespace {
 
-cg_type_bytes bytes(std::string_view s) { return {s.data(), s.size()}; }
+cg_type_bytes bytes(std::string_view s) {
+  return {s.data(), s.size()};
+}
 
 // Runs a hook; a C++ exception escaping a raw C hook (no SDK barrier) is caught here so it can
 // never unwind through the gateway. Returns the hook's status, or ERROR with `escaped` set.
@@ -14,14 +16,16 @@ cg_type_status guarded(Call&& call, std::string& escaped) {
   try {
     return call();
   } catch (const std::exception& e) {
-    escaped = std::string("let a C++ exception escape across the C ABI (a plugin bug): ") + e.what();
+    escaped =
+        std::string("let a C++ exception escape across the C ABI (a plugin bug): ") + e.what();
   } catch (...) {
     escaped = "let a non-standard exception escape across the C ABI (a plugin bug)";
   }
   return CG_STATUS_ERROR;
 }
 
-std::string hook_error(std::string_view hook, const std::string& escaped, const std::string& buffer) {
+std::string hook_error(std::string_view hook, const std::string& escaped,
+                       const std::string& buffer) {
   std::string detail = !escaped.empty() ? escaped : buffer;
   if (detail.empty()) detail = "failed without a message";
   // SDK-built plugins already start their message with "<hook>: "; don't say it twice.
@@ -31,17 +35,19 @@ std::string hook_error(std::string_view hook, const std::string& escaped, const 
 }
 
 std::string missing(std::string_view hook, const AdapterInstance& a) {
-  return "adapter '" + a.name() + "' (plugin " + a.plugin().name() + ") has no " + std::string(hook) +
-         " capability";
+  return "adapter '" + a.name() + "' (plugin " + a.plugin().name() + ") has no " +
+         std::string(hook) + " capability";
 }
 
 }  // namespace
 
-AdapterInstance::AdapterInstance(std::shared_ptr<const PluginLibrary> library, std::unique_ptr<HostTable> host)
+AdapterInstance::AdapterInstance(std::shared_ptr<const PluginLibrary> library,
+                                 std::unique_ptr<HostTable> host)
     : library_(std::move(library)), host_(std::move(host)) {}
 
-CreateResult AdapterInstance::create(std::shared_ptr<const PluginLibrary> library, std::string instance_name,
-                                     std::string_view config_json, HostServices& services) {
+CreateResult AdapterInstance::create(std::shared_ptr<const PluginLibrary> library,
+                                     std::string instance_name, std::string_view config_json,
+                                     HostServices& services) {
   auto host = std::make_unique<HostTable>(instance_name, services);
   std::unique_ptr<AdapterInstance> instance(new AdapterInstance(library, std::move(host)));
   cg_type_buffer error;
@@ -80,12 +86,13 @@ AdapterInstance::~AdapterInstance() {
 sdk::WriteResult AdapterInstance::write(const WriteCall& call) const {
   if (!can(CG_CAP_WRITE)) return sdk::WriteResult::rejected(missing("write", *this));
   cg_type_write_request request{sizeof(cg_type_write_request), call.attempt,
-                                bytes(call.idempotency_key),  bytes(call.outcome_id),
-                                bytes(call.outcome_type),     bytes(call.subject),
-                                bytes(call.record_json),      call.deadline_unix_ms};
+                                bytes(call.idempotency_key),   bytes(call.outcome_id),
+                                bytes(call.outcome_type),      bytes(call.subject),
+                                bytes(call.record_json),       call.deadline_unix_ms};
   cg_type_buffer reference;
   cg_type_buffer diagnostic;
-  cg_type_write_result result{sizeof(cg_type_write_result), CG_WRITE_AMBIGUOUS, 0, &reference, &diagnostic};
+  cg_type_write_result result{sizeof(cg_type_write_result), CG_WRITE_AMBIGUOUS, 0, &reference,
+                              &diagnostic};
   std::string escaped;
   cg_type_status status =
       guarded([&] { return library_->hooks().cg_on_write(adapter_, &request, &result); }, escaped);
@@ -98,26 +105,31 @@ sdk::WriteResult AdapterInstance::write(const WriteCall& call) const {
                                        std::to_string(result.write_class) + " (a plugin bug)");
   }
   return {static_cast<sdk::WriteClass>(result.write_class), std::move(reference.data),
-          std::move(diagnostic.data), std::chrono::milliseconds(std::max<int64_t>(0, result.retry_after_ms))};
+          std::move(diagnostic.data),
+          std::chrono::milliseconds(std::max<int64_t>(0, result.retry_after_ms))};
 }
 
 sdk::ProbeResult AdapterInstance::probe(const ProbeCall& call) const {
   if (!can(CG_CAP_PROBE)) return sdk::ProbeResult::unknown(missing("probe", *this));
   cg_type_probe_request request{sizeof(cg_type_probe_request), 0,
-                                bytes(call.idempotency_key),    bytes(call.outcome_id),
-                                bytes(call.outcome_type),       bytes(call.subject),
-                                bytes(call.record_json),        call.deadline_unix_ms};
+                                bytes(call.idempotency_key),   bytes(call.outcome_id),
+                                bytes(call.outcome_type),      bytes(call.subject),
+                                bytes(call.record_json),       call.deadline_unix_ms};
   cg_type_buffer reference;
   cg_type_buffer diagnostic;
-  cg_type_probe_result result{sizeof(cg_type_probe_result), CG_PROBE_UNKNOWN, &reference, &diagnostic};
+  cg_type_probe_result result{sizeof(cg_type_probe_result), CG_PROBE_UNKNOWN, &reference,
+                              &diagnostic};
   std::string escaped;
   cg_type_status status =
       guarded([&] { return library_->hooks().cg_on_probe(adapter_, &request, &result); }, escaped);
-  if (status != CG_STATUS_OK) return sdk::ProbeResult::unknown(hook_error("probe", escaped, diagnostic.data));
+  if (status != CG_STATUS_OK)
+    return sdk::ProbeResult::unknown(hook_error("probe", escaped, diagnostic.data));
   if (result.state < CG_PROBE_UNKNOWN || result.state > CG_PROBE_NOT_FOUND) {
-    return sdk::ProbeResult::unknown("probe hook returned unknown state " + std::to_string(result.state));
+    return sdk::ProbeResult::unknown("probe hook returned unknown state " +
+                                     std::to_string(result.state));
   }
-  return {static_cast<sdk::ProbeState>(result.state), std::move(reference.data), std::move(diagnostic.data)};
+  return {static_cast<sdk::ProbeState>(result.state), std::move(reference.data),
+          std::move(diagnostic.data)};
 }
 
 PollOutcome AdapterInstance::poll(const PollCall& call) const {
@@ -138,19 +150,29 @@ PollOutcome AdapterInstance::poll(const PollCall& call) const {
 
 InboundOutcome AdapterInstance::inbound(const InboundCall& call) const {
   if (!can(CG_CAP_INBOUND)) return {false, 404, {}, {}, {}, missing("inbound", *this)};
-  cg_type_inbound_request request{sizeof(cg_type_inbound_request), 0, bytes(call.method),
-                                  bytes(call.target), bytes(call.headers_json), bytes(call.body)};
+  cg_type_inbound_request request{sizeof(cg_type_inbound_request),
+                                  0,
+                                  bytes(call.method),
+                                  bytes(call.target),
+                                  bytes(call.headers_json),
+                                  bytes(call.body)};
   cg_type_buffer records;
   cg_type_buffer headers;
   cg_type_buffer body;
   cg_type_buffer diagnostic;
-  cg_type_inbound_result result{sizeof(cg_type_inbound_result), 0, &records, &headers, &body, &diagnostic};
+  cg_type_inbound_result result{
+      sizeof(cg_type_inbound_result), 0, &records, &headers, &body, &diagnostic};
   std::string escaped;
-  cg_type_status status =
-      guarded([&] { return library_->hooks().cg_on_inbound(adapter_, &request, &result); }, escaped);
-  if (status != CG_STATUS_OK) return {false, 500, {}, {}, {}, hook_error("inbound", escaped, diagnostic.data)};
+  cg_type_status status = guarded(
+      [&] { return library_->hooks().cg_on_inbound(adapter_, &request, &result); }, escaped);
+  if (status != CG_STATUS_OK)
+    return {false, 500, {}, {}, {}, hook_error("inbound", escaped, diagnostic.data)};
   if (records.data.empty()) records.data = "[]";
-  return {true, result.reply_status, std::move(records.data), std::move(headers.data), std::move(body.data),
+  return {true,
+          result.reply_status,
+          std::move(records.data),
+          std::move(headers.data),
+          std::move(body.data),
           std::move(diagnostic.data)};
 }
 
@@ -162,9 +184,11 @@ sdk::HealthResult AdapterInstance::health(int64_t deadline_unix_ms) const {
   std::string escaped;
   cg_type_status status =
       guarded([&] { return library_->hooks().cg_on_health(adapter_, &request, &result); }, escaped);
-  if (status != CG_STATUS_OK) return {sdk::HealthState::kUnhealthy, hook_error("health", escaped, detail.data)};
+  if (status != CG_STATUS_OK)
+    return {sdk::HealthState::kUnhealthy, hook_error("health", escaped, detail.data)};
   if (result.state < CG_HEALTH_HEALTHY || result.state > CG_HEALTH_UNHEALTHY) {
-    return {sdk::HealthState::kUnhealthy, "health hook returned unknown state " + std::to_string(result.state)};
+    return {sdk::HealthState::kUnhealthy,
+            "health hook returned unknown state " + std::to_string(result.state)};
   }
   return {static_cast<sdk::HealthState>(result.state), std::move(detail.data)};
 }

@@ -79,8 +79,9 @@ struct [[nodiscard]] CreateResult {
 class AdapterInstance {
  public:
   // Calls the plugin's create hook with `config_json` (already validated). Never throws.
-  static CreateResult create(std::shared_ptr<const PluginLibrary> library, std::string instance_name,
-                             std::string_view config_json, HostServices& services);
+  static CreateResult create(std::shared_ptr<const PluginLibrary> library,
+                             std::string instance_name, std::string_view config_json,
+                             HostServices& services);
   ~AdapterInstance();
   AdapterInstance(const AdapterInstance&) = delete;
   AdapterInstance& operator=(const AdapterInstance&) = delete;
@@ -98,7 +99,8 @@ class AdapterInstance {
  private:
   AdapterInstance(std::shared_ptr<const PluginLibrary> library, std::unique_ptr<HostTable> host);
 
-  std::shared_ptr<const PluginLibrary> library_;  // destroyed after the adapter (see ~AdapterInstance)
+  std::shared_ptr<const PluginLibrary>
+      library_;  // destroyed after the adapter (see ~AdapterInstance)
   std::unique_ptr<HostTable> host_;
   cg_type_adapter* adapter_ = nullptr;
 };

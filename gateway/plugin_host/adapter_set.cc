@@ -25,9 +25,11 @@ bool valid_instance_name(std::string_view name) {
 // Validates one adapter block; returns the config JSON to hand to the plugin, or nothing after
 // recording problems.
 std::optional<std::string> checked_config(const std::string& name, const ConfigNode& block,
-                                          const PluginLibrary& plugin, std::vector<ConfigError>& problems) {
+                                          const PluginLibrary& plugin,
+                                          std::vector<ConfigError>& problems) {
   const std::string where = block.path() + ".config";
-  boost::json::value raw = block.has("config") ? block.child("config").json() : boost::json::object();
+  boost::json::value raw =
+      block.has("config") ? block.child("config").json() : boost::json::object();
   if (raw.is_string() && raw.as_string().empty()) raw = boost::json::object();  // PropertyTree's {}
   boost::json::value schema_json = boost::json::parse(plugin.config_schema_json());
   boost::json::value config_value = config::coerce_to_schema(raw, schema_json);
@@ -48,8 +50,9 @@ std::optional<std::string> checked_config(const std::string& name, const ConfigN
       std::string path = where;
       // "/faults/rate" -> ".faults.rate"
       for (char c : e.instance_pointer) path += c == '/' ? '.' : c;
-      problems.emplace_back(block.file(), path,
-                            e.message + " (" + e.keyword + ", per the " + plugin.name() + " plugin's schema)");
+      problems.emplace_back(
+          block.file(), path,
+          e.message + " (" + e.keyword + ", per the " + plugin.name() + " plugin's schema)");
     }
     return std::nullopt;
   }
@@ -59,7 +62,8 @@ std::optional<std::string> checked_config(const std::string& name, const ConfigN
 
 }  // namespace
 
-std::string probe_create(const std::shared_ptr<const PluginLibrary>& plugin, HostServices& services) {
+std::string probe_create(const std::shared_ptr<const PluginLibrary>& plugin,
+                         HostServices& services) {
   try {
     schema::SchemaRegistry registry;
     auto compiled = registry.compile(boost::json::parse(plugin->config_schema_json()),
@@ -79,17 +83,20 @@ std::vector<std::filesystem::path> plugin_path_of(const ConfigNode& root) {
   for (const auto& p : root.strings_or("plugin_path", {})) paths.push_back(root.resolve_path(p));
   std::filesystem::path builtin = default_plugin_directory();
   bool listed = false;
-  for (const auto& p : paths) listed |= std::filesystem::weakly_canonical(p) == std::filesystem::weakly_canonical(builtin);
+  for (const auto& p : paths)
+    listed |= std::filesystem::weakly_canonical(p) == std::filesystem::weakly_canonical(builtin);
   if (!listed && std::filesystem::is_directory(builtin)) paths.push_back(builtin);
   return paths;
 }
 
-AdapterSet AdapterSet::build(const ConfigNode& root, const PluginCatalog& catalog, HostServices& services,
-                             bool create, std::vector<ConfigError>& problems) {
+AdapterSet AdapterSet::build(const ConfigNode& root, const PluginCatalog& catalog,
+                             HostServices& services, bool create,
+                             std::vector<ConfigError>& problems) {
   AdapterSet set;
   auto adapters = root.child_if("adapters");
   if (!adapters) return set;
-  std::vector<std::string_view> block_keys(std::begin(kAdapterBlockKeys), std::end(kAdapterBlockKeys));
+  std::vector<std::string_view> block_keys(std::begin(kAdapterBlockKeys),
+                                           std::end(kAdapterBlockKeys));
   for (auto& [name, block] : adapters->members()) {
     try {
       if (!valid_instance_name(name)) {
@@ -104,8 +111,9 @@ AdapterSet AdapterSet::build(const ConfigNode& root, const PluginCatalog& catalo
       std::string plugin_name = block.string("plugin");
       auto plugin = catalog.find(plugin_name);
       if (!plugin) {
-        block.fail("plugin", "no plugin named '" + plugin_name + "' on the plugin path (found: " +
-                                 catalog.names() + "; `coregate plugins` shows what was refused and why)");
+        block.fail("plugin", "no plugin named '" + plugin_name +
+                                 "' on the plugin path (found: " + catalog.names() +
+                                 "; `coregate plugins` shows what was refused and why)");
       }
       auto config_json = checked_config(name, block, *plugin, problems);
       if (!config_json) continue;
@@ -113,7 +121,8 @@ AdapterSet AdapterSet::build(const ConfigNode& root, const PluginCatalog& catalo
       if (create) {
         CreateResult created = AdapterInstance::create(plugin, name, *config_json, services);
         if (!created.adapter) {
-          block.fail("config", "plugin '" + plugin_name + "' refused this config: " + created.error);
+          block.fail("config",
+                     "plugin '" + plugin_name + "' refused this config: " + created.error);
         }
         entry.instance = std::move(created.adapter);
       }

@@ -23,8 +23,8 @@ namespace coregate::plugin_host {
 
 // Keys of an adapter block that belong to the gateway (the engine reads them), not the plugin.
 inline constexpr std::string_view kAdapterBlockKeys[] = {
-    "plugin",  "config",       "concurrency", "timeout", "retry", "breaker",
-    "on_ambiguous", "dedups_by_key", "health_interval", "health_timeout"};
+    "plugin",  "config",       "concurrency",   "timeout",         "retry",
+    "breaker", "on_ambiguous", "dedups_by_key", "health_interval", "health_timeout"};
 
 class AdapterSet {
  public:
@@ -40,7 +40,8 @@ class AdapterSet {
   // the key path (adapters.<name>...), so `coregate check` can show them all at once; adapters
   // with problems are left out. When `create` is false nothing is created (schema checks only).
   static AdapterSet build(const config::ConfigNode& root, const PluginCatalog& catalog,
-                          HostServices& services, bool create, std::vector<config::ConfigError>& problems);
+                          HostServices& services, bool create,
+                          std::vector<config::ConfigError>& problems);
 
   const std::vector<Entry>& entries() const { return entries_; }
   const AdapterInstance* find(std::string_view name) const;
@@ -52,7 +53,8 @@ class AdapterSet {
 // Smoke-tests a plugin's create hook the way `coregate plugins` does: when the plugin's schema
 // accepts an empty config, creates an adapter from {} and destroys it. Returns "" when create
 // worked, the create error otherwise, and "not probed: ..." when {} is not a valid config for it.
-std::string probe_create(const std::shared_ptr<const PluginLibrary>& plugin, HostServices& services);
+std::string probe_create(const std::shared_ptr<const PluginLibrary>& plugin,
+                         HostServices& services);
 
 // The plugin path of a config: its "plugin_path" entries (relative to the config file) followed by
 // the built-in plugins folder beside the binary.

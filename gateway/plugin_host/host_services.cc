@@ -4,8 +4,10 @@
 
 namespace coregate::plugin_host {
 
-sdk::Fetched DefaultHostServices::credentials(std::string_view adapter, std::string_view provider, bool) {
-  return {false, {},
+sdk::Fetched DefaultHostServices::credentials(std::string_view adapter, std::string_view provider,
+                                              bool) {
+  return {false,
+          {},
           "adapter '" + std::string(adapter) + "' asked for credentials from provider '" +
               std::string(provider) + "', but no such provider is configured under 'credentials'"};
 }

@@ -28,15 +28,22 @@ void buffer_append(cg_type_buffer* buffer, const char* ptr, size_t len) {
 
 spdlog::level::level_enum to_spdlog(int32_t level) {
   switch (level) {
-    case CG_LOG_TRACE: return spdlog::level::trace;
-    case CG_LOG_DEBUG: return spdlog::level::debug;
-    case CG_LOG_INFO: return spdlog::level::info;
-    case CG_LOG_WARN: return spdlog::level::warn;
-    default: return spdlog::level::err;
+    case CG_LOG_TRACE:
+      return spdlog::level::trace;
+    case CG_LOG_DEBUG:
+      return spdlog::level::debug;
+    case CG_LOG_INFO:
+      return spdlog::level::info;
+    case CG_LOG_WARN:
+      return spdlog::level::warn;
+    default:
+      return spdlog::level::err;
   }
 }
 
-std::string_view view(cg_type_bytes b) { return {b.ptr ? b.ptr : "", b.ptr ? b.len : 0}; }
+std::string_view view(cg_type_bytes b) {
+  return {b.ptr ? b.ptr : "", b.ptr ? b.len : 0};
+}
 
 void log(cg_type_host_context* context, int32_t level, cg_type_bytes message) {
   try {
@@ -74,10 +81,11 @@ cg_type_status secret(cg_type_host_context*, cg_type_bytes reference, cg_type_si
   return CG_STATUS_ERROR;
 }
 
-cg_type_status credentials(cg_type_host_context* context, cg_type_bytes provider, int32_t force_refresh,
-                           cg_type_sink out, cg_type_sink error) {
+cg_type_status credentials(cg_type_host_context* context, cg_type_bytes provider,
+                           int32_t force_refresh, cg_type_sink out, cg_type_sink error) {
   try {
-    sdk::Fetched f = context->services->credentials(context->instance, view(provider), force_refresh != 0);
+    sdk::Fetched f =
+        context->services->credentials(context->instance, view(provider), force_refresh != 0);
     write_sink(f.ok ? out : error, f.ok ? f.value : f.error);
     return f.ok ? CG_STATUS_OK : CG_STATUS_ERROR;
   } catch (const std::exception& ex) {
@@ -87,8 +95,12 @@ cg_type_status credentials(cg_type_host_context* context, cg_type_bytes provider
   return CG_STATUS_ERROR;
 }
 
-int64_t clock_unix_ms(cg_type_host_context* context) { return context->services->unix_ms(); }
-int64_t clock_monotonic_ns(cg_type_host_context* context) { return context->services->monotonic_ns(); }
+int64_t clock_unix_ms(cg_type_host_context* context) {
+  return context->services->unix_ms();
+}
+int64_t clock_monotonic_ns(cg_type_host_context* context) {
+  return context->services->monotonic_ns();
+}
 
 }  // namespace
 

@@ -2,8 +2,8 @@
 // table given to one adapter instance.
 #pragma once
 
-#include <memory>
 #include <spdlog/logger.h>
+#include <memory>
 #include <string>
 
 #include "coregate/plugin_abi.h"

@@ -18,7 +18,8 @@ PluginCatalog PluginCatalog::discover(const std::vector<std::filesystem::path>& 
   for (const auto& directory : directories) {
     std::error_code ec;
     if (!std::filesystem::is_directory(directory, ec)) {
-      catalog.refusals_.push_back({directory, "plugin path is not a directory (check plugin_path)"});
+      catalog.refusals_.push_back(
+          {directory, "plugin path is not a directory (check plugin_path)"});
       continue;
     }
     std::vector<std::filesystem::path> files;

@@ -18,7 +18,8 @@ bool is_elf(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
   char magic[4] = {};
   in.read(magic, 4);
-  return in.gcount() == 4 && magic[0] == 0x7f && magic[1] == 'E' && magic[2] == 'L' && magic[3] == 'F';
+  return in.gcount() == 4 && magic[0] == 0x7f && magic[1] == 'E' && magic[2] == 'L' &&
+         magic[3] == 'F';
 }
 
 bool valid_name(const char* name) {
@@ -30,15 +31,19 @@ bool valid_name(const char* name) {
   return true;
 }
 
-LoadResult refuse(std::string reason) { return {nullptr, std::move(reason)}; }
+LoadResult refuse(std::string reason) {
+  return {nullptr, std::move(reason)};
+}
 
 // Checks the hook table against the declared capabilities; returns a refusal or "".
 std::string check_hooks(const cg_type_plugin_descriptor& d) {
-  if (d.hooks == nullptr) return "the descriptor has no hook table: rebuild the plugin with the Coregate SDK";
+  if (d.hooks == nullptr)
+    return "the descriptor has no hook table: rebuild the plugin with the Coregate SDK";
   const cg_type_hooks& h = *d.hooks;
   if (h.struct_size < kMinimumHooksSize) {
     return "the hook table is " + std::to_string(h.struct_size) + " bytes, ABI " + kHostAbi +
-           " needs at least " + std::to_string(kMinimumHooksSize) + ": rebuild the plugin with the Coregate SDK";
+           " needs at least " + std::to_string(kMinimumHooksSize) +
+           ": rebuild the plugin with the Coregate SDK";
   }
   if (h.cg_on_create == nullptr || h.cg_on_destroy == nullptr) {
     return "the hook table lacks cg_on_create or cg_on_destroy: every plugin must implement both";
@@ -67,8 +72,8 @@ std::string check_hooks(const cg_type_plugin_descriptor& d) {
 }  // namespace
 
 PluginLibrary::PluginLibrary(boost::dll::shared_library library,
-                             const cg_type_plugin_descriptor* descriptor, std::filesystem::path file,
-                             std::string config_schema_json)
+                             const cg_type_plugin_descriptor* descriptor,
+                             std::filesystem::path file, std::string config_schema_json)
     : library_(std::move(library)),
       descriptor_(descriptor),
       file_(std::move(file)),
@@ -79,7 +84,8 @@ PluginLibrary::PluginLibrary(boost::dll::shared_library library,
 
 LoadResult load_plugin_library(const std::filesystem::path& file) {
   if (!is_elf(file)) {
-    return refuse("not a shared object (no ELF header): remove it from the plugin path or rebuild it");
+    return refuse(
+        "not a shared object (no ELF header): remove it from the plugin path or rebuild it");
   }
   boost::dll::shared_library library;
   try {
@@ -89,16 +95,18 @@ LoadResult load_plugin_library(const std::filesystem::path& file) {
                   " (a missing dependency or a library built for another platform)");
   }
   if (!library.has(COREGATE_PLUGIN_ENTRY_SYMBOL)) {
-    return refuse("exports no " COREGATE_PLUGIN_ENTRY_SYMBOL
-                  " symbol: it is not a Coregate plugin, or it was built without COREGATE_PLUGIN(...) "
-                  "or with the symbol hidden");
+    return refuse(
+        "exports no " COREGATE_PLUGIN_ENTRY_SYMBOL
+        " symbol: it is not a Coregate plugin, or it was built without COREGATE_PLUGIN(...) "
+        "or with the symbol hidden");
   }
   const cg_type_plugin_descriptor* d = nullptr;
   try {
     auto init = library.get<const cg_type_plugin_descriptor*()>(COREGATE_PLUGIN_ENTRY_SYMBOL);
     d = init();
   } catch (const std::exception& e) {
-    return refuse(std::string(COREGATE_PLUGIN_ENTRY_SYMBOL " threw: ") + e.what() + " (a plugin bug)");
+    return refuse(std::string(COREGATE_PLUGIN_ENTRY_SYMBOL " threw: ") + e.what() +
+                  " (a plugin bug)");
   } catch (...) {
     return refuse(COREGATE_PLUGIN_ENTRY_SYMBOL " threw a non-standard exception (a plugin bug)");
   }
@@ -106,8 +114,8 @@ LoadResult load_plugin_library(const std::filesystem::path& file) {
     return refuse(COREGATE_PLUGIN_ENTRY_SYMBOL " returned NULL: the plugin refused to initialise");
   }
   if (d->struct_size < kMinimumDescriptorSize) {
-    return refuse("its descriptor is " + std::to_string(d->struct_size) + " bytes but ABI " + kHostAbi +
-                  " needs at least " + std::to_string(kMinimumDescriptorSize) +
+    return refuse("its descriptor is " + std::to_string(d->struct_size) + " bytes but ABI " +
+                  kHostAbi + " needs at least " + std::to_string(kMinimumDescriptorSize) +
                   ": rebuild the plugin against the current Coregate SDK");
   }
   const std::string plugin_abi = abi_text(d->abi_major, d->abi_minor);
@@ -118,7 +126,8 @@ LoadResult load_plugin_library(const std::filesystem::path& file) {
   }
   if (d->abi_minor > COREGATE_ABI_MINOR) {
     return refuse("built for ABI " + plugin_abi + ", newer than this gateway's ABI " + kHostAbi +
-                  ": upgrade the gateway, or rebuild the plugin against the SDK for ABI " + kHostAbi);
+                  ": upgrade the gateway, or rebuild the plugin against the SDK for ABI " +
+                  kHostAbi);
   }
   if (!valid_name(d->name)) {
     return refuse("declares an invalid plugin name (want [a-z][a-z0-9_]*, at most 64 characters)");
@@ -130,9 +139,11 @@ LoadResult load_plugin_library(const std::filesystem::path& file) {
   boost::json::value parsed = boost::json::parse(schema, ec);
   if (ec || !(parsed.is_object() || parsed.is_bool())) {
     return refuse("its config schema is not a JSON object (" +
-                  (ec ? ec.message() : std::string("wrong JSON type")) + "): fix the plugin's schema text");
+                  (ec ? ec.message() : std::string("wrong JSON type")) +
+                  "): fix the plugin's schema text");
   }
-  return {std::make_shared<const PluginLibrary>(std::move(library), d, file, std::move(schema)), {}};
+  return {std::make_shared<const PluginLibrary>(std::move(library), d, file, std::move(schema)),
+          {}};
 }
 
 }  // namespace coregate::plugin_host

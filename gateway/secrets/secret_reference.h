@@ -11,9 +11,9 @@ namespace coregate::secrets {
 // The result of expanding the references in one string. `error` never contains a secret value.
 struct [[nodiscard]] Expansion {
   bool ok = false;
-  std::string value;          // the text with every reference replaced
-  bool had_reference = false; // true when at least one reference was expanded
-  std::string error;          // e.g. "environment variable PG_PASSWORD is not set"
+  std::string value;           // the text with every reference replaced
+  bool had_reference = false;  // true when at least one reference was expanded
+  std::string error;           // e.g. "environment variable PG_PASSWORD is not set"
 };
 
 // Expands every ${env:NAME} and ${file:PATH} inside `text` (a whole value such as "${env:TOKEN}"

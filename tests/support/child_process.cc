@@ -48,7 +48,8 @@ void fill(ProcessResult& r, int status) {
 ProcessResult run_process(const std::vector<std::string>& argv, std::chrono::milliseconds limit,
                           const std::map<std::string, std::string>& extra_env) {
   int out_pipe[2], err_pipe[2];
-  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0)
+    throw std::runtime_error("pipe failed");
   std::vector<std::string> args = argv;
   std::vector<std::string> env = environment_with(extra_env);
   auto arg_ptrs = pointers(args);
@@ -70,13 +71,15 @@ ProcessResult run_process(const std::vector<std::string>& argv, std::chrono::mil
   int open_fds = 2;
   char buf[65536];
   while (open_fds > 0) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       kill(pid, SIGKILL);
       result.timed_out = true;
       break;
     }
-    if (poll(fds, 2, static_cast<int>(std::min<int64_t>(left.count(), 1000))) < 0 && errno != EINTR) break;
+    if (poll(fds, 2, static_cast<int>(std::min<int64_t>(left.count(), 1000))) < 0 && errno != EINTR)
+      break;
     for (int i = 0; i < 2; ++i) {
       if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
       ssize_t n = read(fds[i].fd, buf, sizeof buf);
@@ -98,7 +101,8 @@ ProcessResult run_process(const std::vector<std::string>& argv, std::chrono::mil
   return result;
 }
 
-BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv, const std::filesystem::path& log_file,
+BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv,
+                                     const std::filesystem::path& log_file,
                                      const std::map<std::string, std::string>& extra_env) {
   std::vector<std::string> args = argv;
   std::vector<std::string> env = environment_with(extra_env);
@@ -153,7 +157,8 @@ std::filesystem::path binary_path(const std::string& name) {
   return std::filesystem::path(COREGATE_BINARY_DIR) / "bin" / name;
 }
 
-std::optional<int> wait_for_port_file(const std::filesystem::path& file, std::chrono::milliseconds limit) {
+std::optional<int> wait_for_port_file(const std::filesystem::path& file,
+                                      std::chrono::milliseconds limit) {
   auto deadline = std::chrono::steady_clock::now() + limit;
   while (std::chrono::steady_clock::now() < deadline) {
     std::ifstream in(file);

@@ -14,10 +14,10 @@
 namespace coregate::testing {
 
 struct ProcessResult {
-  bool exited = false;      // exited normally (exit_code valid)
+  bool exited = false;  // exited normally (exit_code valid)
   int exit_code = -1;
-  int signal = 0;           // the signal that ended it, when it did not exit
-  bool timed_out = false;   // killed by us after the time limit
+  int signal = 0;          // the signal that ended it, when it did not exit
+  bool timed_out = false;  // killed by us after the time limit
   std::string out;
   std::string err;
 };
@@ -51,6 +51,7 @@ class BackgroundProcess {
 std::filesystem::path binary_path(const std::string& name);
 
 // Polls `file` until it holds a port number (written by `serve --port-file`), up to `limit`.
-std::optional<int> wait_for_port_file(const std::filesystem::path& file, std::chrono::milliseconds limit);
+std::optional<int> wait_for_port_file(const std::filesystem::path& file,
+                                      std::chrono::milliseconds limit);
 
 }  // namespace coregate::testing

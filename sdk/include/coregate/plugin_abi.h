@@ -68,7 +68,8 @@ typedef struct cg_type_buffer cg_type_buffer;
 
 /* A plugin-owned receiver for bytes the host hands back from a callback (a secret, a credential).
  * The host calls write(self, ptr, len) zero or more times before the callback returns; ptr is
- * borrowed for that call only, so the plugin copies. self is the plugin's; the host never keeps it. */
+ * borrowed for that call only, so the plugin copies. self is the plugin's; the host never keeps it.
+ */
 typedef struct cg_type_sink {
   void* self;
   void (*write)(void* self, const char* ptr, size_t len);
@@ -84,10 +85,7 @@ typedef struct cg_type_host_context cg_type_host_context;
 /* Hook status: whether the hook itself ran. Business outcomes (rejected, retryable ...) are
  * results, not statuses; CG_STATUS_ERROR means the hook failed to do its job (for example the SDK
  * caught an exception) and the error buffer says why. */
-typedef enum cg_type_status {
-  CG_STATUS_OK = 0,
-  CG_STATUS_ERROR = 1
-} cg_type_status;
+typedef enum cg_type_status { CG_STATUS_OK = 0, CG_STATUS_ERROR = 1 } cg_type_status;
 
 /* Capability flags (cg_type_plugin_descriptor.capabilities). A hook whose capability is not
  * declared may be NULL in the hook table and is never called. */
@@ -111,31 +109,31 @@ typedef enum cg_type_write_class {
 /* One mapped outcome step to apply. Host-owned; every field borrowed until the hook returns. */
 typedef struct cg_type_write_request {
   uint32_t struct_size;
-  uint32_t attempt;                /* 1 for the first attempt of this step */
-  cg_type_bytes idempotency_key;   /* stable across attempts and restarts; unique per step */
-  cg_type_bytes outcome_id;        /* the gateway's outcome id */
-  cg_type_bytes outcome_type;      /* canonical type, e.g. "arrangement.promise_to_pay" */
-  cg_type_bytes subject;           /* ordering key, e.g. an account reference */
-  cg_type_bytes record_json;       /* the mapped system record, a JSON object */
-  int64_t deadline_unix_ms;        /* give up (and say AMBIGUOUS or RETRYABLE) by then */
+  uint32_t attempt;              /* 1 for the first attempt of this step */
+  cg_type_bytes idempotency_key; /* stable across attempts and restarts; unique per step */
+  cg_type_bytes outcome_id;      /* the gateway's outcome id */
+  cg_type_bytes outcome_type;    /* canonical type, e.g. "arrangement.promise_to_pay" */
+  cg_type_bytes subject;         /* ordering key, e.g. an account reference */
+  cg_type_bytes record_json;     /* the mapped system record, a JSON object */
+  int64_t deadline_unix_ms;      /* give up (and say AMBIGUOUS or RETRYABLE) by then */
 } cg_type_write_request;
 
 /* Where a write hook puts its answer. Host-owned and zero-initialised except struct_size and the
  * buffers; the plugin sets the scalar fields and fills the buffers. */
 typedef struct cg_type_write_result {
   uint32_t struct_size;
-  int32_t write_class;          /* a cg_type_write_class; the host defaults it to AMBIGUOUS */
-  int64_t retry_after_ms;       /* >0: the target asked to wait this long (Retry-After); else 0 */
-  cg_type_buffer* reference;    /* the system's reference for an applied write (e.g. a row id) */
-  cg_type_buffer* diagnostic;   /* the system's own error: SQLSTATE, SOAP fault, HTTP body ... */
+  int32_t write_class;        /* a cg_type_write_class; the host defaults it to AMBIGUOUS */
+  int64_t retry_after_ms;     /* >0: the target asked to wait this long (Retry-After); else 0 */
+  cg_type_buffer* reference;  /* the system's reference for an applied write (e.g. a row id) */
+  cg_type_buffer* diagnostic; /* the system's own error: SQLSTATE, SOAP fault, HTTP body ... */
 } cg_type_write_result;
 
 /* ---- probe --------------------------------------------------------------------------------- */
 
 typedef enum cg_type_probe_state {
-  CG_PROBE_UNKNOWN = 0,   /* cannot tell (the target is down, or no way to look) */
-  CG_PROBE_APPLIED = 1,   /* the write with this key landed; reference set */
-  CG_PROBE_NOT_FOUND = 2  /* the write with this key certainly did not land */
+  CG_PROBE_UNKNOWN = 0,  /* cannot tell (the target is down, or no way to look) */
+  CG_PROBE_APPLIED = 1,  /* the write with this key landed; reference set */
+  CG_PROBE_NOT_FOUND = 2 /* the write with this key certainly did not land */
 } cg_type_probe_state;
 
 typedef struct cg_type_probe_request {
@@ -143,15 +141,15 @@ typedef struct cg_type_probe_request {
   uint32_t reserved;
   cg_type_bytes idempotency_key; /* borrowed until the hook returns */
   cg_type_bytes outcome_id;
-  cg_type_bytes outcome_type;    /* as in the write request */
-  cg_type_bytes subject;         /* as in the write request */
-  cg_type_bytes record_json;     /* the record that was written, for natural-key probes */
+  cg_type_bytes outcome_type; /* as in the write request */
+  cg_type_bytes subject;      /* as in the write request */
+  cg_type_bytes record_json;  /* the record that was written, for natural-key probes */
   int64_t deadline_unix_ms;
 } cg_type_probe_request;
 
 typedef struct cg_type_probe_result {
   uint32_t struct_size;
-  int32_t state;                /* a cg_type_probe_state; host default UNKNOWN */
+  int32_t state; /* a cg_type_probe_state; host default UNKNOWN */
   cg_type_buffer* reference;
   cg_type_buffer* diagnostic;
 } cg_type_probe_result;
@@ -160,9 +158,9 @@ typedef struct cg_type_probe_result {
 
 typedef struct cg_type_poll_request {
   uint32_t struct_size;
-  uint32_t max_records;    /* return at most this many records */
-  cg_type_bytes source;    /* the configured source name this poll serves */
-  cg_type_bytes cursor;    /* opaque text the plugin returned last time; empty on the first poll */
+  uint32_t max_records; /* return at most this many records */
+  cg_type_bytes source; /* the configured source name this poll serves */
+  cg_type_bytes cursor; /* opaque text the plugin returned last time; empty on the first poll */
   int64_t deadline_unix_ms;
 } cg_type_poll_request;
 
@@ -187,10 +185,10 @@ typedef struct cg_type_inbound_request {
 
 typedef struct cg_type_inbound_result {
   uint32_t struct_size;
-  int32_t reply_status;           /* HTTP status for the caller; 0 lets the host choose 200/400 */
-  cg_type_buffer* records_json;   /* JSON array of raw records to ingest as triggers */
+  int32_t reply_status;         /* HTTP status for the caller; 0 lets the host choose 200/400 */
+  cg_type_buffer* records_json; /* JSON array of raw records to ingest as triggers */
   cg_type_buffer* reply_headers_json; /* JSON object of extra reply headers (optional) */
-  cg_type_buffer* reply_body;     /* reply body (optional) */
+  cg_type_buffer* reply_body;         /* reply body (optional) */
   cg_type_buffer* diagnostic;
 } cg_type_inbound_result;
 
@@ -210,8 +208,8 @@ typedef struct cg_type_health_request {
 
 typedef struct cg_type_health_result {
   uint32_t struct_size;
-  int32_t state;           /* a cg_type_health_state; host default UNHEALTHY */
-  cg_type_buffer* detail;  /* a short human-readable explanation */
+  int32_t state;          /* a cg_type_health_state; host default UNHEALTHY */
+  cg_type_buffer* detail; /* a short human-readable explanation */
 } cg_type_health_result;
 
 /* ---- host callbacks ------------------------------------------------------------------------ */
@@ -225,9 +223,9 @@ typedef enum cg_type_log_level {
 } cg_type_log_level;
 
 typedef enum cg_type_metric_kind {
-  CG_METRIC_COUNTER = 0,   /* value is added */
-  CG_METRIC_GAUGE = 1,     /* value replaces */
-  CG_METRIC_HISTOGRAM = 2  /* value is one observation, in seconds for durations */
+  CG_METRIC_COUNTER = 0,  /* value is added */
+  CG_METRIC_GAUGE = 1,    /* value replaces */
+  CG_METRIC_HISTOGRAM = 2 /* value is one observation, in seconds for durations */
 } cg_type_metric_kind;
 
 /* The host's services, one table per adapter instance. Host-owned; valid from cg_on_create until
@@ -263,8 +261,7 @@ typedef struct cg_type_host {
    * the like), cached by the host. out receives the value to send (for example "Bearer eyJ...").
    * force_refresh != 0 discards the cached value first (use it once after a 401). */
   cg_type_status (*cg_cb_credentials)(cg_type_host_context* context, cg_type_bytes provider,
-                                      int32_t force_refresh, cg_type_sink out,
-                                      cg_type_sink error);
+                                      int32_t force_refresh, cg_type_sink out, cg_type_sink error);
 
   /* The clock. Tests inject a fake one through the host, so plugins must use these rather than
    * reading the system clock when a time matters to behaviour. */
@@ -323,15 +320,15 @@ typedef struct cg_type_hooks {
  * layout. All strings are NUL-terminated, static, UTF-8. */
 typedef struct cg_type_plugin_descriptor {
   uint32_t struct_size;
-  uint32_t abi_major;            /* COREGATE_ABI_MAJOR the plugin was built with */
-  uint32_t abi_minor;            /* COREGATE_ABI_MINOR the plugin was built with */
+  uint32_t abi_major; /* COREGATE_ABI_MAJOR the plugin was built with */
+  uint32_t abi_minor; /* COREGATE_ABI_MINOR the plugin was built with */
   uint32_t reserved;
-  const char* name;              /* plugin name: [a-z][a-z0-9_]*, equal to the folder name */
-  const char* version;           /* the plugin's own version, e.g. "1.2.0" */
-  const char* build_signature;   /* compiler, standard library and SDK version it was built with */
-  uint64_t capabilities;         /* CG_CAP_* flags */
+  const char* name;               /* plugin name: [a-z][a-z0-9_]*, equal to the folder name */
+  const char* version;            /* the plugin's own version, e.g. "1.2.0" */
+  const char* build_signature;    /* compiler, standard library and SDK version it was built with */
+  uint64_t capabilities;          /* CG_CAP_* flags */
   const char* config_schema_json; /* JSON Schema (2020-12) of the adapter config block */
-  const cg_type_hooks* hooks;    /* static hook table */
+  const cg_type_hooks* hooks;     /* static hook table */
 } cg_type_plugin_descriptor;
 
 /* The entry point every plugin exports. Must not fail by crashing: return NULL to refuse.

@@ -4,7 +4,8 @@ namespace coregate::testing {
 namespace {
 
 std::string config_with(const std::string& adapters_block, const std::string& extra = "") {
-  return R"({"plugin_path": [")" + plugins_dir() + R"("], "adapters": )" + adapters_block + extra + "}";
+  return R"({"plugin_path": [")" + plugins_dir() + R"("], "adapters": )" + adapters_block + extra +
+         "}";
 }
 
 TEST(CheckCommand, GoodConfigPasses) {
@@ -17,10 +18,13 @@ TEST(CheckCommand, GoodConfigPasses) {
 
 TEST(CheckCommand, XmlAndInfoConfigsPassToo) {
   ScratchDir dir;
-  auto xml = dir.write("gw.xml", "<coregate><plugin_path>" + plugins_dir() +
-                                     "</plugin_path><adapters><core><plugin>testing</plugin></core></adapters></coregate>");
+  auto xml = dir.write(
+      "gw.xml",
+      "<coregate><plugin_path>" + plugins_dir() +
+          "</plugin_path><adapters><core><plugin>testing</plugin></core></adapters></coregate>");
   EXPECT_EQ(coregate({"check", "--config", xml.string()}).exit_code, 0);
-  auto info = dir.write("gw.info", "plugin_path " + plugins_dir() + "\nadapters { core { plugin testing } }\n");
+  auto info = dir.write(
+      "gw.info", "plugin_path " + plugins_dir() + "\nadapters { core { plugin testing } }\n");
   ProcessResult r = coregate({"check", "--config", info.string()});
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
@@ -48,29 +52,43 @@ TEST_P(CheckRejects, NamingFileAndKey) {
 INSTANTIATE_TEST_SUITE_P(
     Configs, CheckRejects,
     ::testing::Values(
-        BadConfig{"typo_section", config_with("{}", R"(, "adaptors": {})"), {"adaptors", "did you mean 'adapters'?"}},
-        BadConfig{"unknown_plugin", config_with(R"({"core": {"plugin": "sap"}})"), {"adapters.core.plugin", "no plugin named 'sap'"}},
-        BadConfig{"schema_violation", config_with(R"({"core": {"plugin": "testing", "config": {"bogus": true}}})"),
+        BadConfig{"typo_section",
+                  config_with("{}", R"(, "adaptors": {})"),
+                  {"adaptors", "did you mean 'adapters'?"}},
+        BadConfig{"unknown_plugin",
+                  config_with(R"({"core": {"plugin": "sap"}})"),
+                  {"adapters.core.plugin", "no plugin named 'sap'"}},
+        BadConfig{"schema_violation",
+                  config_with(R"({"core": {"plugin": "testing", "config": {"bogus": true}}})"),
                   {"adapters.core.config", "testing plugin's schema"}},
-        BadConfig{"missing_env", config_with(R"({"core": {"plugin": "testing", "config": {"journal": "${env:COREGATE_NOT_SET_ANYWHERE}"}}})"),
-                  {"adapters.core.config.journal", "COREGATE_NOT_SET_ANYWHERE is not set"}},
+        BadConfig{
+            "missing_env",
+            config_with(
+                R"({"core": {"plugin": "testing", "config": {"journal": "${env:COREGATE_NOT_SET_ANYWHERE}"}}})"),
+            {"adapters.core.config.journal", "COREGATE_NOT_SET_ANYWHERE is not set"}},
         BadConfig{"syntax", "{\"adapters\": {,}}", {"cannot parse", "line 1"}},
-        BadConfig{"two_problems", config_with(R"({"a": {"plugin": "x"}, "b": {"plugin": "testing", "concurency": 2}})"),
-                  {"adapters.a.plugin", "adapters.b.concurency", "2 problems found"}}),
+        BadConfig{
+            "two_problems",
+            config_with(R"({"a": {"plugin": "x"}, "b": {"plugin": "testing", "concurency": 2}})"),
+            {"adapters.a.plugin", "adapters.b.concurency", "2 problems found"}}),
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(CheckCommand, CompilesConfiguredMappingsAgainstTheCanonicalSchemas) {
   ScratchDir dir;
   const std::string examples = std::string(COREGATE_SOURCE_DIR) + "/examples/mappings";
-  auto good = dir.write("gw.json", config_with(R"({})", R"(, "mappings": [")" + examples + R"("])"));
+  auto good =
+      dir.write("gw.json", config_with(R"({})", R"(, "mappings": [")" + examples + R"("])"));
   ProcessResult ok = coregate({"check", "--config", good.string()});
   EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
   EXPECT_NE(ok.out.find("2 mappings"), std::string::npos) << ok.out;
 
   std::filesystem::create_directory(dir.path() / "bad");
-  dir.write("bad/typo.json", R"({"name": "typo", "canonical": {"schema": "outcomes/arrangement.promise_to_pay.json"},
+  dir.write("bad/typo.json",
+            R"({"name": "typo", "canonical": {"schema": "outcomes/arrangement.promise_to_pay.json"},
       "system": {"name": "core"}, "fields": [{"canonical": "/data/amount/valeu", "system": "/AMOUNT"}]})");
-  auto bad = dir.write("gw2.json", config_with(R"({})", R"(, "mappings": [")" + (dir.path() / "bad").string() + R"("])"));
+  auto bad = dir.write(
+      "gw2.json",
+      config_with(R"({})", R"(, "mappings": [")" + (dir.path() / "bad").string() + R"("])"));
   ProcessResult r = coregate({"check", "--config", bad.string()});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.err.find("typo.json"), std::string::npos) << r.err;

@@ -10,7 +10,8 @@ TEST(CliHelp, VersionAndHelp) {
   EXPECT_EQ(v.out.rfind("coregate ", 0), 0u) << v.out;
   ProcessResult h = coregate({"--help"});
   EXPECT_EQ(h.exit_code, 0);
-  for (const char* verb : {"serve", "check", "plugins", "map", "validate", "copybook", "exceptions", "audit"}) {
+  for (const char* verb :
+       {"serve", "check", "plugins", "map", "validate", "copybook", "exceptions", "audit"}) {
     EXPECT_NE(h.out.find(verb), std::string::npos) << verb;
   }
 }
@@ -19,7 +20,8 @@ TEST(CliHelp, EveryVerbAnswersHelp) {
   for (const char* verb : {"serve", "check", "plugins", "map", "validate", "copybook"}) {
     ProcessResult r = coregate({verb, "--help"});
     EXPECT_EQ(r.exit_code, 0) << verb << ": " << r.err;
-    EXPECT_NE(r.out.find(std::string("usage: coregate ") + verb), std::string::npos) << verb << ": " << r.out;
+    EXPECT_NE(r.out.find(std::string("usage: coregate ") + verb), std::string::npos)
+        << verb << ": " << r.out;
   }
 }
 

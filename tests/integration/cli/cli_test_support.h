@@ -33,7 +33,11 @@ class ScratchDir {
   std::filesystem::path path_;
 };
 
-inline std::string plugins_dir() { return std::string(COREGATE_BINARY_DIR) + "/plugins"; }
-inline std::string broken_dir() { return std::string(COREGATE_BINARY_DIR) + "/tests/broken_plugins"; }
+inline std::string plugins_dir() {
+  return std::string(COREGATE_BINARY_DIR) + "/plugins";
+}
+inline std::string broken_dir() {
+  return std::string(COREGATE_BINARY_DIR) + "/tests/broken_plugins";
+}
 
 }  // namespace coregate::testing

@@ -55,7 +55,8 @@ namespace coregate::testing {
 namespace {
 
 TEST(PluginBinary, ExportsOnlyTheEntrySymbol) {
-  ProcessResult r = run_process({"/usr/bin/nm", "-D", "--defined-only", plugins_dir() + "/libcoregate_testing.so"});
+  ProcessResult r = run_process(
+      {"/usr/bin/nm", "-D", "--defined-only", plugins_dir() + "/libcoregate_testing.so"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::vector<std::string> exported;
   std::istringstream lines(r.out);

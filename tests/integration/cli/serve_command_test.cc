@@ -6,8 +6,8 @@ namespace coregate::testing {
 namespace {
 
 std::string minimal_config(const ScratchDir& dir) {
-  return R"({"plugin_path": [")" + plugins_dir() + R"("], "store": {"path": ")" + (dir.path() / "store.db").string() +
-         R"("}, "adapters": {"core": {"plugin": "testing"}}})";
+  return R"({"plugin_path": [")" + plugins_dir() + R"("], "store": {"path": ")" +
+         (dir.path() / "store.db").string() + R"("}, "adapters": {"core": {"plugin": "testing"}}})";
 }
 
 ProcessResult curl(const std::string& url) {
@@ -21,8 +21,8 @@ TEST_P(ServeStops, ServesHealthzAndStopsCleanlyOnSignal) {
   ScratchDir dir;
   auto config = dir.write("gw.json", minimal_config(dir));
   auto port_file = dir.path() / "port";
-  BackgroundProcess gateway({binary_path("coregate").string(), "serve", "--config", config.string(), "--listen",
-                             "127.0.0.1:0", "--port-file", port_file.string()},
+  BackgroundProcess gateway({binary_path("coregate").string(), "serve", "--config", config.string(),
+                             "--listen", "127.0.0.1:0", "--port-file", port_file.string()},
                             dir.path() / "gateway.log");
   auto port = wait_for_port_file(port_file, std::chrono::seconds(20));
   ASSERT_TRUE(port) << "no port; log:\n" << std::ifstream(dir.path() / "gateway.log").rdbuf();

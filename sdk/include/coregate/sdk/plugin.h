@@ -171,8 +171,12 @@ class PluginShim {
     return barrier(self->host, out->diagnostic, "probe", [&] {
       boost::json::object record =
           r->record_json.len == 0 ? boost::json::object() : parse_object(r->record_json, "record");
-      ProbeRequest request{view(r->idempotency_key), view(r->outcome_id), view(r->outcome_type),
-                           view(r->subject),         record,           deadline(r->deadline_unix_ms)};
+      ProbeRequest request{view(r->idempotency_key),
+                           view(r->outcome_id),
+                           view(r->outcome_type),
+                           view(r->subject),
+                           record,
+                           deadline(r->deadline_unix_ms)};
       ProbeResult result = self->adapter->probe(request);
       out->state = static_cast<int32_t>(result.state);
       assign(self->host, out->reference, result.reference);

@@ -46,7 +46,8 @@ TEST_P(ConfigFormats, AllThreeFormatsReadTheSame) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Formats, ConfigFormats,
-                         ::testing::Values(std::make_pair("gw.json", kJson), std::make_pair("gw.xml", kXml),
+                         ::testing::Values(std::make_pair("gw.json", kJson),
+                                           std::make_pair("gw.xml", kXml),
                                            std::make_pair("gw.info", kInfo)));
 
 TEST(ConfigLoader, MissingFileNamesTheFile) {
@@ -58,21 +59,25 @@ TEST(ConfigLoader, MissingFileNamesTheFile) {
 TEST(ConfigLoader, UnsupportedExtensionSaysWhichAreSupported) {
   TempDir dir;
   auto e = expect_config_error([&] { (void)load_config_file(dir.write("gw.yaml", "a: 1")); });
-  EXPECT_NE(std::string(e.what()).find("expected .json, .xml or .info"), std::string::npos) << e.what();
+  EXPECT_NE(std::string(e.what()).find("expected .json, .xml or .info"), std::string::npos)
+      << e.what();
 }
 
 TEST(ConfigLoader, SyntaxErrorGivesTheLine) {
   TempDir dir;
-  auto e = expect_config_error([&] { (void)load_config_file(dir.write("gw.json", "{\n\"a\": 1,\n\"b\": }\n")); });
+  auto e = expect_config_error(
+      [&] { (void)load_config_file(dir.write("gw.json", "{\n\"a\": 1,\n\"b\": }\n")); });
   EXPECT_NE(std::string(e.what()).find("line 3"), std::string::npos) << e.what();
-  auto x = expect_config_error([&] { (void)load_config_file(dir.write("gw.xml", "<coregate><a></coregate>")); });
+  auto x = expect_config_error(
+      [&] { (void)load_config_file(dir.write("gw.xml", "<coregate><a></coregate>")); });
   EXPECT_NE(std::string(x.what()).find("cannot parse"), std::string::npos) << x.what();
 }
 
 TEST(ConfigLoader, DuplicateJsonKeyIsAnError) {
   TempDir dir;
-  auto e = expect_config_error(
-      [&] { (void)load_config_file(dir.write("gw.json", R"({"store": {"path": "a", "path": "b"}})")); });
+  auto e = expect_config_error([&] {
+    (void)load_config_file(dir.write("gw.json", R"({"store": {"path": "a", "path": "b"}})"));
+  });
   EXPECT_EQ(e.key_path(), "store.path");
   EXPECT_NE(std::string(e.what()).find("duplicate key"), std::string::npos);
 }
@@ -88,8 +93,9 @@ TEST(ConfigLoader, SecretReferencesAreResolvedAtLoad) {
   auto secret_file = dir.write("token", "file-secret-value\n");
   setenv("COREGATE_TEST_PASSWORD", "env-secret-value", 1);
   LoadedConfig c = load_config_file(dir.write(
-      "gw.json", R"({"a": "${env:COREGATE_TEST_PASSWORD}", "b": "${file:)" + secret_file.string() +
-                     R"(}", "dsn": "Driver=X;PWD=${env:COREGATE_TEST_PASSWORD};", "lit": "$${env:NOT}"})"));
+      "gw.json",
+      R"({"a": "${env:COREGATE_TEST_PASSWORD}", "b": "${file:)" + secret_file.string() +
+          R"(}", "dsn": "Driver=X;PWD=${env:COREGATE_TEST_PASSWORD};", "lit": "$${env:NOT}"})"));
   EXPECT_EQ(c.root.string("a"), "env-secret-value");
   EXPECT_EQ(c.root.string("b"), "file-secret-value");
   EXPECT_EQ(c.root.string("dsn"), "Driver=X;PWD=env-secret-value;");
@@ -100,14 +106,18 @@ TEST(ConfigLoader, MissingSecretNamesKeyAndVariableButNoValue) {
   TempDir dir;
   unsetenv("COREGATE_TEST_ABSENT");
   auto e = expect_config_error([&] {
-    (void)load_config_file(dir.write("gw.json", R"({"auth": {"token": "${env:COREGATE_TEST_ABSENT}"}})"));
+    (void)load_config_file(
+        dir.write("gw.json", R"({"auth": {"token": "${env:COREGATE_TEST_ABSENT}"}})"));
   });
   EXPECT_EQ(e.key_path(), "auth.token");
-  EXPECT_NE(std::string(e.what()).find("COREGATE_TEST_ABSENT is not set"), std::string::npos) << e.what();
-  auto f = expect_config_error(
-      [&] { (void)load_config_file(dir.write("gw.json", R"({"k": "${file:/nonexistent/secret}"})")); });
+  EXPECT_NE(std::string(e.what()).find("COREGATE_TEST_ABSENT is not set"), std::string::npos)
+      << e.what();
+  auto f = expect_config_error([&] {
+    (void)load_config_file(dir.write("gw.json", R"({"k": "${file:/nonexistent/secret}"})"));
+  });
   EXPECT_NE(std::string(f.what()).find("cannot read secret file"), std::string::npos);
-  auto u = expect_config_error([&] { (void)load_config_file(dir.write("gw.json", R"({"k": "${vault:x}"})")); });
+  auto u = expect_config_error(
+      [&] { (void)load_config_file(dir.write("gw.json", R"({"k": "${vault:x}"})")); });
   EXPECT_NE(std::string(u.what()).find("unknown reference"), std::string::npos);
 }
 

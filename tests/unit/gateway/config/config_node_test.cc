@@ -12,7 +12,9 @@ namespace {
 using testing::expect_config_error;
 using namespace std::chrono_literals;
 
-ConfigNode parse(std::string_view json) { return config_from_json_text(json, "test.json"); }
+ConfigNode parse(std::string_view json) {
+  return config_from_json_text(json, "test.json");
+}
 
 TEST(ConfigNode, TypedAccessorsAcceptTextAndJsonTypes) {
   ConfigNode root = parse(R"({"n": 8, "s": "8", "b": "true", "d": "5s", "z": "64KiB", "f": 2.5})");
@@ -32,7 +34,8 @@ TEST(ConfigNode, IntegerErrorsNameFileKeyAndRange) {
   auto e = expect_config_error([&] { (void)core.integer("concurrency", 1, 1024); });
   EXPECT_EQ(e.file(), "test.json");
   EXPECT_EQ(e.key_path(), "adapters.core.concurrency");
-  EXPECT_NE(std::string(e.what()).find("expected an integer from 1 to 1024, got 'eight'"), std::string::npos)
+  EXPECT_NE(std::string(e.what()).find("expected an integer from 1 to 1024, got 'eight'"),
+            std::string::npos)
       << e.what();
   auto range = expect_config_error([&] { (void)core.integer("big", 1, 1024); });
   EXPECT_NE(std::string(range.what()).find("got 5000"), std::string::npos) << range.what();
@@ -41,11 +44,13 @@ TEST(ConfigNode, IntegerErrorsNameFileKeyAndRange) {
 TEST(ConfigNode, MissingRequiredKeySaysWhatWasExpected) {
   auto e = expect_config_error([] { (void)parse(R"({"a": {}})").child("a").string("plugin"); });
   EXPECT_EQ(e.key_path(), "a.plugin");
-  EXPECT_NE(std::string(e.what()).find("missing (expected a string)"), std::string::npos) << e.what();
+  EXPECT_NE(std::string(e.what()).find("missing (expected a string)"), std::string::npos)
+      << e.what();
 }
 
 TEST(ConfigNode, WrongShapesAreRejected) {
-  ConfigNode root = parse(R"({"o": "text", "l": {"x": 1}, "b": "yes", "d": "5 seconds", "z": "12XB"})");
+  ConfigNode root =
+      parse(R"({"o": "text", "l": {"x": 1}, "b": "yes", "d": "5 seconds", "z": "12XB"})");
   EXPECT_THROW((void)root.child("o"), ConfigError);
   EXPECT_THROW((void)root.strings_or("l", {}), ConfigError);
   EXPECT_THROW((void)root.boolean_or("b", false), ConfigError);
@@ -58,17 +63,20 @@ TEST(ConfigNode, UnknownKeySuggestsTheClosestKnownKey) {
   ConfigNode root = parse(R"({"adapters": {}, "plugn_path": ["x"]})");
   auto e = expect_config_error([&] { check_top_level_sections(root); });
   EXPECT_EQ(e.key_path(), "plugn_path");
-  EXPECT_NE(std::string(e.what()).find("did you mean 'plugin_path'?"), std::string::npos) << e.what();
+  EXPECT_NE(std::string(e.what()).find("did you mean 'plugin_path'?"), std::string::npos)
+      << e.what();
 }
 
 TEST(ConfigNode, UnknownKeyFarFromAnyListsTheKnownOnes) {
   ConfigNode root = parse(R"({"s": {"zzzzzzzz": 1}})");
   auto e = expect_config_error([&] { root.child("s").allow_only({"path", "backend"}); });
-  EXPECT_NE(std::string(e.what()).find("expected one of: path, backend"), std::string::npos) << e.what();
+  EXPECT_NE(std::string(e.what()).find("expected one of: path, backend"), std::string::npos)
+      << e.what();
 }
 
 TEST(ConfigNode, ListsAcceptOneValueOrMany) {
-  ConfigNode root = parse(R"({"one": "a", "many": ["a", "b"], "objs": [{"x": 1}, {"x": 2}], "obj": {"x": 3}})");
+  ConfigNode root =
+      parse(R"({"one": "a", "many": ["a", "b"], "objs": [{"x": 1}, {"x": 2}], "obj": {"x": 3}})");
   EXPECT_EQ(root.strings_or("one", {}), std::vector<std::string>{"a"});
   EXPECT_EQ(root.strings_or("many", {}), (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(root.strings_or("none", {"d"}), std::vector<std::string>{"d"});

@@ -12,7 +12,8 @@ namespace coregate::config::testing {
 class TempDir {
  public:
   TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "coregate-config-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "coregate-config-XXXXXX").string();
     path_ = mkdtemp(pattern.data());
   }
   ~TempDir() { std::filesystem::remove_all(path_); }

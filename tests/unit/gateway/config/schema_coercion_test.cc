@@ -1,13 +1,15 @@
 #include "gateway/config/schema_coercion.h"
 
+#include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <gtest/gtest.h>
 
 namespace coregate::config {
 namespace {
 
-boost::json::value j(std::string_view s) { return boost::json::parse(s); }
+boost::json::value j(std::string_view s) {
+  return boost::json::parse(s);
+}
 
 TEST(SchemaCoercion, RestoresTypesTheSchemaAsksFor) {
   auto schema = j(R"({"type": "object", "properties": {
@@ -15,9 +17,11 @@ TEST(SchemaCoercion, RestoresTypesTheSchemaAsksFor) {
       "s": {"type": "string"}, "l": {"type": "array", "items": {"type": "integer"}},
       "o": {"$ref": "#/$defs/o"}, "e": {"type": "object"}},
       "$defs": {"o": {"type": "object", "properties": {"k": {"type": "integer"}}}}})");
-  auto in = j(R"({"n": "8", "r": "2.5", "b": "true", "s": "0012", "l": ["1", "2"], "o": {"k": "3"}, "e": ""})");
-  EXPECT_EQ(coerce_to_schema(in, schema),
-            j(R"({"n": 8, "r": 2.5, "b": true, "s": "0012", "l": [1, 2], "o": {"k": 3}, "e": {}})"));
+  auto in = j(
+      R"({"n": "8", "r": "2.5", "b": "true", "s": "0012", "l": ["1", "2"], "o": {"k": "3"}, "e": ""})");
+  EXPECT_EQ(
+      coerce_to_schema(in, schema),
+      j(R"({"n": 8, "r": 2.5, "b": true, "s": "0012", "l": [1, 2], "o": {"k": 3}, "e": {}})"));
 }
 
 TEST(SchemaCoercion, LeavesUnconvertibleTextForTheValidator) {

@@ -1,9 +1,9 @@
 #include "gateway/logging/logging.h"
 
-#include <boost/json/parse.hpp>
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
+#include <boost/json/parse.hpp>
 
 #include <fstream>
 #include <sstream>
@@ -91,7 +91,8 @@ TEST(Logging, LevelFiltersLines) {
 }
 
 TEST(Logging, ConfigSectionIsValidated) {
-  auto ok = config::config_from_json_text(R"({"log": {"level": "debug", "format": "json"}})", "gw.json");
+  auto ok =
+      config::config_from_json_text(R"({"log": {"level": "debug", "format": "json"}})", "gw.json");
   LogOptions o = options_from_config(ok);
   EXPECT_EQ(o.level, spdlog::level::debug);
   EXPECT_EQ(o.format, Format::kJson);

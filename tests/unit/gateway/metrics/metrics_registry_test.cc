@@ -14,25 +14,34 @@ namespace {
 
 TEST(Metrics, CountersGaugesAndHistogramsRender) {
   MetricsRegistry r;
-  auto& attempts = r.counter("coregate_writeback_attempts_total", "Write attempts by adapter and class.",
-                             {"adapter", "class"});
+  auto& attempts = r.counter("coregate_writeback_attempts_total",
+                             "Write attempts by adapter and class.", {"adapter", "class"});
   attempts.labels({"core", "applied"}).inc();
   attempts.labels({"core", "applied"}).inc(2);
   attempts.labels({"core", "retryable"}).inc();
   attempts.labels({"core", "retryable"}).inc(-5);  // ignored: counters only go up
   r.gauge("coregate_queue_depth", "Steps waiting.", {"adapter"}).labels({"core"}).set(7);
-  auto& latency = r.histogram("coregate_writeback_seconds", "Write latency.", {"adapter"}, {0.01, 0.1, 1});
+  auto& latency =
+      r.histogram("coregate_writeback_seconds", "Write latency.", {"adapter"}, {0.01, 0.1, 1});
   latency.labels({"core"}).observe(0.005);
   latency.labels({"core"}).observe(0.05);
   latency.labels({"core"}).observe(5);
   std::string text = r.render();
-  EXPECT_NE(text.find("# TYPE coregate_writeback_attempts_total counter"), std::string::npos) << text;
-  EXPECT_NE(text.find("coregate_writeback_attempts_total{adapter=\"core\",class=\"applied\"} 3\n"), std::string::npos);
-  EXPECT_NE(text.find("coregate_writeback_attempts_total{adapter=\"core\",class=\"retryable\"} 1\n"), std::string::npos);
+  EXPECT_NE(text.find("# TYPE coregate_writeback_attempts_total counter"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("coregate_writeback_attempts_total{adapter=\"core\",class=\"applied\"} 3\n"),
+            std::string::npos);
+  EXPECT_NE(
+      text.find("coregate_writeback_attempts_total{adapter=\"core\",class=\"retryable\"} 1\n"),
+      std::string::npos);
   EXPECT_NE(text.find("coregate_queue_depth{adapter=\"core\"} 7\n"), std::string::npos);
-  EXPECT_NE(text.find("coregate_writeback_seconds_bucket{adapter=\"core\",le=\"0.01\"} 1\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("coregate_writeback_seconds_bucket{adapter=\"core\",le=\"0.1\"} 2\n"), std::string::npos);
-  EXPECT_NE(text.find("coregate_writeback_seconds_bucket{adapter=\"core\",le=\"+Inf\"} 3\n"), std::string::npos);
+  EXPECT_NE(text.find("coregate_writeback_seconds_bucket{adapter=\"core\",le=\"0.01\"} 1\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("coregate_writeback_seconds_bucket{adapter=\"core\",le=\"0.1\"} 2\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("coregate_writeback_seconds_bucket{adapter=\"core\",le=\"+Inf\"} 3\n"),
+            std::string::npos);
   EXPECT_NE(text.find("coregate_writeback_seconds_count{adapter=\"core\"} 3\n"), std::string::npos);
 }
 
@@ -66,16 +75,22 @@ TEST(Metrics, ConcurrentIncrementsAreNotLost) {
 }
 
 TEST(Metrics, PromtoolAcceptsTheOutput) {
-  if (access("/usr/bin/promtool", X_OK) != 0) GTEST_SKIP() << "promtool (Debian package prometheus) not installed";
+  if (access("/usr/bin/promtool", X_OK) != 0)
+    GTEST_SKIP() << "promtool (Debian package prometheus) not installed";
   MetricsRegistry r;
   r.counter("coregate_outcomes_accepted_total", "Outcomes accepted, by type.", {"type"})
       .labels({"arrangement.promise_to_pay"})
       .inc();
-  r.gauge("coregate_breaker_open", "1 while the adapter's breaker is open.", {"adapter"}).labels({"core"}).set(0);
-  r.histogram("coregate_writeback_duration_seconds", "Write latency.", {"adapter"}).labels({"core"}).observe(0.2);
+  r.gauge("coregate_breaker_open", "1 while the adapter's breaker is open.", {"adapter"})
+      .labels({"core"})
+      .set(0);
+  r.histogram("coregate_writeback_duration_seconds", "Write latency.", {"adapter"})
+      .labels({"core"})
+      .observe(0.2);
   std::string file = std::string(::testing::TempDir()) + "metrics.txt";
   std::ofstream(file) << r.render();
-  auto result = coregate::testing::run_process({"/bin/sh", "-c", "/usr/bin/promtool check metrics < " + file});
+  auto result = coregate::testing::run_process(
+      {"/bin/sh", "-c", "/usr/bin/promtool check metrics < " + file});
   EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
 }
 

@@ -12,6 +12,8 @@ inline std::filesystem::path broken_dir() {
 inline std::filesystem::path broken(const std::string& name) {
   return broken_dir() / ("libcoregate_" + name + ".so");
 }
-inline std::filesystem::path plugins_dir() { return std::filesystem::path(COREGATE_BINARY_DIR) / "plugins"; }
+inline std::filesystem::path plugins_dir() {
+  return std::filesystem::path(COREGATE_BINARY_DIR) / "plugins";
+}
 
 }  // namespace coregate::plugin_host::testing

@@ -13,10 +13,11 @@ TEST(PluginCatalog, BrokenFolderLoadsTheGoodAndExplainsTheRest) {
   EXPECT_NE(catalog.find("minimal"), nullptr);
   std::vector<std::string> refused;
   for (const auto& r : catalog.refusals()) refused.push_back(r.file.filename().string());
-  for (const char* name : {"wrong_major", "newer_minor", "no_entry", "null_descriptor", "short_descriptor",
-                           "not_elf"}) {
+  for (const char* name : {"wrong_major", "newer_minor", "no_entry", "null_descriptor",
+                           "short_descriptor", "not_elf"}) {
     std::string file = std::string("libcoregate_") + name + ".so";
-    EXPECT_NE(std::find(refused.begin(), refused.end(), file), refused.end()) << file << " was not refused";
+    EXPECT_NE(std::find(refused.begin(), refused.end(), file), refused.end())
+        << file << " was not refused";
   }
 }
 

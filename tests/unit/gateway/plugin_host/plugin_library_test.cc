@@ -32,13 +32,15 @@ TEST_P(LoaderRefuses, WithAReasonAndAFix) {
 INSTANTIATE_TEST_SUITE_P(
     BrokenPlugins, LoaderRefuses,
     ::testing::Values(
-        Refusal{"wrong_major", {"built for ABI 2.", "this gateway speaks ABI 1.0", "rebuild the plugin"}},
+        Refusal{"wrong_major",
+                {"built for ABI 2.", "this gateway speaks ABI 1.0", "rebuild the plugin"}},
         Refusal{"newer_minor", {"newer than this gateway's ABI 1.0", "upgrade the gateway"}},
         Refusal{"no_entry", {"exports no coregate_plugin_init symbol"}},
         Refusal{"null_descriptor", {"returned NULL"}},
         Refusal{"short_descriptor", {"descriptor is", "needs at least", "rebuild"}},
         Refusal{"not_elf", {"not a shared object"}},
-        Refusal{"throwing_init", {"coregate_plugin_init threw", "throwing_init: coregate_plugin_init threw"}}),
+        Refusal{"throwing_init",
+                {"coregate_plugin_init threw", "throwing_init: coregate_plugin_init threw"}}),
     [](const auto& info) { return std::string(info.param.fixture); });
 
 TEST(Loader, LoadsAHealthyPluginAndReadsItsDescriptor) {
@@ -63,8 +65,9 @@ TEST(Loader, OnlyTheEntrySymbolIsExported) {
   // Hidden visibility: the SDK's template instantiations must not leak into the host's namespace.
   LoadResult result = load_plugin_library(testing::plugins_dir() / "libcoregate_testing.so");
   ASSERT_NE(result.library, nullptr);
-  boost::dll::shared_library lib(testing::plugins_dir() / "libcoregate_testing.so",
-                                 boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+  boost::dll::shared_library lib(
+      testing::plugins_dir() / "libcoregate_testing.so",
+      boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
   EXPECT_TRUE(lib.has("coregate_plugin_init"));
   EXPECT_FALSE(lib.has("_ZN8coregate3sdk7Adapter5writeERKNS0_12WriteRequestE"));
 }
