@@ -103,6 +103,17 @@ TEST(CheckCommand, SectionsServeReadsAreCheckedToo) {
   EXPECT_NE(r.err.find("store.pth"), std::string::npos) << r.err;
 }
 
+TEST(CheckCommand, ShippedExampleConfigsPass) {
+  const std::string examples = std::string(COREGATE_SOURCE_DIR) + "/examples";
+  ProcessResult quickstart =
+      coregate({"check", "--config", examples + "/quickstart/coregate.json"});
+  EXPECT_EQ(quickstart.exit_code, 0) << quickstart.out << quickstart.err;
+  ProcessResult testing = run_process(
+      {binary_path("coregate").string(), "check", "--config", examples + "/testing/coregate.json"},
+      std::chrono::seconds(60), {{"COREGATE_TOKEN", "example-token-for-check"}});
+  EXPECT_EQ(testing.exit_code, 0) << testing.out << testing.err;
+}
+
 TEST(CheckCommand, MissingFileIsAProblemNotACrash) {
   ProcessResult r = coregate({"check", "--config", "/nonexistent/gw.json"});
   EXPECT_EQ(r.exit_code, 1);
