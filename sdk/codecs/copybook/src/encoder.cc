@@ -489,18 +489,7 @@ RecordEncoder::RecordEncoder(const Copybook& cb, EncodeOptions options)
   m.cp = CodePage::find(m.options.code_page);
   if (!m.cp) throw std::invalid_argument("unknown code page '" + m.options.code_page + "'");
   m.zoned = &detail::zoned_tables(m.cp->is_ebcdic());
-  int root = -1;
-  if (m.options.root.empty()) {
-    for (int r : cb.roots)
-      if (root < 0 || (!cb.fields[static_cast<std::size_t>(r)].children.empty() &&
-                       cb.fields[static_cast<std::size_t>(root)].children.empty()))
-        root = r;
-  } else {
-    root = cb.find(m.options.root);
-    if (root < 0 || cb.fields[static_cast<std::size_t>(root)].parent != -1)
-      throw std::invalid_argument("no record named '" + m.options.root + "'");
-  }
-  if (root < 0) throw std::invalid_argument("the copybook has no record");
+  const int root = detail::select_root(cb, m.options.root);
   m.plan = detail::build_plan(cb, root, m.options.native_binary_little_endian,
                               m.options.binary_little_endian, false);
   m.root_length = cb.fields[static_cast<std::size_t>(root)].length;

@@ -140,6 +140,22 @@ struct Builder {
 
 }  // namespace
 
+int select_root(const Copybook& cb, const std::string& root_name) {
+  int root = -1;
+  if (root_name.empty()) {
+    for (int r : cb.roots)
+      if (root < 0 || (!cb.fields[static_cast<std::size_t>(r)].children.empty() &&
+                       cb.fields[static_cast<std::size_t>(root)].children.empty()))
+        root = r;
+  } else {
+    root = cb.find(root_name);
+    if (root < 0 || cb.fields[static_cast<std::size_t>(root)].parent != -1)
+      throw std::invalid_argument("no record named '" + root_name + "'");
+  }
+  if (root < 0) throw std::invalid_argument("the copybook has no record");
+  return root;
+}
+
 Plan build_plan(const Copybook& cb, int root_index, bool native_le, bool binary_le, bool quote) {
   Builder b{cb, native_le, binary_le, quote, {}, {}, {}};
   b.add(root_index,

@@ -62,6 +62,11 @@ struct Plan {
   std::vector<int> counter_nodes;  // plan index per slot
 };
 
+// The record a decoder or encoder works on: the 01 level named `root_name`, or when it is empty the
+// first 01 level that has children (a copybook may start with 77s or elementary 01s). Throws
+// std::invalid_argument naming the record when there is none.
+int select_root(const Copybook& cb, const std::string& root_name);
+
 // Builds the plan for root `root_index` of `cb`. Throws std::invalid_argument on unsupported
 // shapes.
 Plan build_plan(const Copybook& cb, int root_index, bool native_binary_little_endian,
