@@ -33,6 +33,7 @@ struct BadConfig {
   const char* name;
   std::string text;
   std::vector<std::string> expected;  // phrases that must appear in stderr
+  friend void PrintTo(const BadConfig& c, std::ostream* os) { *os << c.name; }
 };
 
 class CheckRejects : public ::testing::TestWithParam<BadConfig> {};

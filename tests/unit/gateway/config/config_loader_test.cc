@@ -48,7 +48,8 @@ TEST_P(ConfigFormats, AllThreeFormatsReadTheSame) {
 INSTANTIATE_TEST_SUITE_P(Formats, ConfigFormats,
                          ::testing::Values(std::make_pair("gw.json", kJson),
                                            std::make_pair("gw.xml", kXml),
-                                           std::make_pair("gw.info", kInfo)));
+                                           std::make_pair("gw.info", kInfo)),
+                         [](const auto& info) { return std::string(info.param.first).substr(3); });
 
 TEST(ConfigLoader, MissingFileNamesTheFile) {
   auto e = expect_config_error([] { (void)load_config_file("/nonexistent/gw.json"); });
