@@ -32,7 +32,13 @@ adapters { core { plugin testing
   concurrency 4 } }
 )";
 
-class ConfigFormats : public ::testing::TestWithParam<std::pair<const char*, const char*>> {};
+struct FormatCase {
+  const char* file;
+  const char* text;
+  friend void PrintTo(const FormatCase& c, std::ostream* os) { *os << c.file; }
+};
+
+class ConfigFormats : public ::testing::TestWithParam<FormatCase> {};
 
 TEST_P(ConfigFormats, AllThreeFormatsReadTheSame) {
   TempDir dir;
@@ -46,10 +52,9 @@ TEST_P(ConfigFormats, AllThreeFormatsReadTheSame) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Formats, ConfigFormats,
-                         ::testing::Values(std::make_pair("gw.json", kJson),
-                                           std::make_pair("gw.xml", kXml),
-                                           std::make_pair("gw.info", kInfo)),
-                         [](const auto& info) { return std::string(info.param.first).substr(3); });
+                         ::testing::Values(FormatCase{"gw.json", kJson}, FormatCase{"gw.xml", kXml},
+                                           FormatCase{"gw.info", kInfo}),
+                         [](const auto& info) { return std::string(info.param.file).substr(3); });
 
 TEST(ConfigLoader, MissingFileNamesTheFile) {
   auto e = expect_config_error([] { (void)load_config_file("/nonexistent/gw.json"); });

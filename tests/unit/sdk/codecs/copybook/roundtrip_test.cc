@@ -22,6 +22,7 @@ struct Shape {
   bool is_signed;
   int trailing_zeros = 0;      // P scaling: the value is a multiple of 10^n
   int leading_frac_zeros = 0;  // P scaling: the first n decimal places are zero
+  friend void PrintTo(const Shape& shape, std::ostream* os) { *os << shape.clause; }
 };
 
 const Shape kShapes[] = {
