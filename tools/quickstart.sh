@@ -45,6 +45,9 @@ if [ -f "$state/gateway.pid" ] && kill -0 "$(cat "$state/gateway.pid")" 2>/dev/n
 fi
 rm -f "$state/port" "$state/gateway.log"
 config=examples/quickstart/coregate.json
+# The workflow's API token: generated per run unless given; the config stores only its hash
+# (auth.tokens[].token_env hashes it at load).
+export COREGATE_QUICKSTART_TOKEN=${COREGATE_QUICKSTART_TOKEN:-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')}
 
 say "checking the config ($config)"
 "$build/bin/coregate" check --config "$config"
@@ -81,12 +84,38 @@ say "GET /healthz -> $health"
 ready=$(curl -sS --max-time 5 -o /dev/null -w '%{http_code}' "$base/readyz" || true)
 say "GET /readyz -> HTTP $ready"
 
+# One outcome the way a workflow engine posts it: accepted (202) only once it is on disk, then the
+# same key again, which replays the stored answer instead of accepting a second outcome.
+key="\"quickstart-$(date +%s)-$$\""
+post() {
+  curl -sS --max-time 10 -D "$state/post.headers" -o "$state/post.json" -w '%{http_code}' -X POST "$base/v1/outcomes" \
+    -H "Authorization: Bearer $COREGATE_QUICKSTART_TOKEN" -H "Content-Type: application/json" \
+    -H "Idempotency-Key: $key" --data-binary @examples/quickstart/promise_to_pay.json
+}
+first=$(post)
+outcome_id=$(sed -n 's/.*"id":"\([^"]*\)".*/\1/p' "$state/post.json")
+say "POST /v1/outcomes (arrangement.promise_to_pay, Idempotency-Key $key) -> HTTP $first, id $outcome_id"
+again=$(post)
+replayed=$(grep -ci '^idempotent-replayed: true' "$state/post.headers" || true)
+same_id=$(grep -c "$outcome_id" "$state/post.json" || true)
+say "the same POST again -> HTTP $again, Idempotent-Replayed: $([ "$replayed" = 1 ] && echo true || echo missing), same id: $([ "$same_id" -ge 1 ] && echo yes || echo no)"
+status=$(curl -sS --max-time 5 -H "Authorization: Bearer $COREGATE_QUICKSTART_TOKEN" "$base/v1/outcomes/$outcome_id" |
+  sed -n 's/.*"status":"\([^"]*\)".*/\1/p')
+say "GET /v1/outcomes/$outcome_id -> status $status"
+if [ "$first" != 202 ] || [ "$again" != 202 ] || [ "$replayed" != 1 ] || [ "$same_id" -lt 1 ] ||
+   [ -z "$outcome_id" ] || [ -z "$status" ]; then
+  say "the outcome round trip failed; the gateway log:"
+  cat "$state/gateway.log"
+  exit 1
+fi
+
 echo
 echo "Coregate quickstart"
 echo "  gateway        $base (pid $pid)"
 echo "  config         $config"
 echo "  adapters       core (plugin: testing)"
 echo "  health         $health"
+echo "  outcome        $outcome_id ($status; accepted once, replayed once)"
 echo "  log            $state/gateway.log"
 
 if [ "$keep" -eq 1 ]; then
@@ -94,6 +123,8 @@ if [ "$keep" -eq 1 ]; then
   echo "The gateway keeps running. Look at:"
   echo "  curl $base/healthz"
   echo "  curl $base/readyz"
+  echo "  curl -H \"Authorization: Bearer \$COREGATE_QUICKSTART_TOKEN\" $base/v1/outcomes/$outcome_id"
+  echo "  (the token for this run: COREGATE_QUICKSTART_TOKEN=$COREGATE_QUICKSTART_TOKEN)"
   echo "Stop it with: tools/quickstart.sh --stop   (or: kill $pid)"
 else
   stop_gateway

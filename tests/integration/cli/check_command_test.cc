@@ -106,8 +106,10 @@ TEST(CheckCommand, SectionsServeReadsAreCheckedToo) {
 
 TEST(CheckCommand, ShippedExampleConfigsPass) {
   const std::string examples = std::string(COREGATE_SOURCE_DIR) + "/examples";
-  ProcessResult quickstart =
-      coregate({"check", "--config", examples + "/quickstart/coregate.json"});
+  ProcessResult quickstart = run_process(
+      {binary_path("coregate").string(), "check", "--config",
+       examples + "/quickstart/coregate.json"},
+      std::chrono::seconds(60), {{"COREGATE_QUICKSTART_TOKEN", "example-token-for-check"}});
   EXPECT_EQ(quickstart.exit_code, 0) << quickstart.out << quickstart.err;
   ProcessResult testing = run_process(
       {binary_path("coregate").string(), "check", "--config", examples + "/testing/coregate.json"},
