@@ -36,9 +36,7 @@ void collect(const config::ConfigNode& root, std::string_view section,
 // Every section `serve` parses, with the same parsers, plus the configured mapping folders
 // ("mappings": a folder or list of folders of mapping files), compiled and type-checked against
 // the canonical schemas. Returns the number of mappings compiled.
-size_t check_sections(const config::ConfigNode& root, std::vector<config::ConfigError>& problems,
-                      std::ostream& err) {
-  (void)err;
+size_t check_sections(const config::ConfigNode& root, std::vector<config::ConfigError>& problems) {
   collect(root, "http", problems,
           [&] { (void)server::http_options_from_config(root, std::nullopt); });
   collect(root, "store", problems, [&] { (void)store::store_options_from_config(root); });
@@ -97,7 +95,7 @@ int run_check_command(Args args, std::ostream& out, std::ostream& err) {
         plugin_host::AdapterSet::build(loaded->root, catalog, plugin_host::default_host_services(),
                                        !a.has_flag("no-create"), problems);
     adapter_count = adapters.entries().size();
-    mapping_count = check_sections(loaded->root, problems, err);
+    mapping_count = check_sections(loaded->root, problems);
   }
   if (!problems.empty()) {
     for (const auto& p : problems) err << p.what() << "\n";

@@ -24,8 +24,7 @@ bool valid_instance_name(std::string_view name) {
 
 // Validates one adapter block; returns the config JSON to hand to the plugin, or nothing after
 // recording problems.
-std::optional<std::string> checked_config(const std::string& name, const ConfigNode& block,
-                                          const PluginLibrary& plugin,
+std::optional<std::string> checked_config(const ConfigNode& block, const PluginLibrary& plugin,
                                           std::vector<ConfigError>& problems) {
   const std::string where = block.path() + ".config";
   boost::json::value raw =
@@ -56,7 +55,6 @@ std::optional<std::string> checked_config(const std::string& name, const ConfigN
     }
     return std::nullopt;
   }
-  (void)name;
   return boost::json::serialize(config_value);
 }
 
@@ -115,7 +113,7 @@ AdapterSet AdapterSet::build(const ConfigNode& root, const PluginCatalog& catalo
                                  "' on the plugin path (found: " + catalog.names() +
                                  "; `coregate plugins` shows what was refused and why)");
       }
-      auto config_json = checked_config(name, block, *plugin, problems);
+      auto config_json = checked_config(block, *plugin, problems);
       if (!config_json) continue;
       Entry entry{name, block, nullptr};
       if (create) {

@@ -26,11 +26,6 @@ bool read_file(const std::string& path, std::string& out, std::string& error) {
 
 }  // namespace
 
-bool contains_reference(std::string_view text) {
-  return text.find("${env:") != std::string_view::npos ||
-         text.find("${file:") != std::string_view::npos;
-}
-
 Expansion expand_references(std::string_view text) {
   Expansion result;
   result.value.reserve(text.size());

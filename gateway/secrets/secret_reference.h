@@ -22,7 +22,4 @@ struct [[nodiscard]] Expansion {
 // Thread-safe.
 Expansion expand_references(std::string_view text);
 
-// True when `text` contains a ${env:...} or ${file:...} reference.
-bool contains_reference(std::string_view text);
-
 }  // namespace coregate::secrets
