@@ -8,6 +8,7 @@
 #include <charconv>
 #include <ctime>
 
+#include "gateway/auth/request_authorization.h"
 #include "gateway/http/problem.h"
 #include "gateway/intake/canonical_json.h"
 #include "gateway/intake/idempotency_key.h"
@@ -104,29 +105,7 @@ void IntakeService::add_routes(http::Router& router) {
 
 const auth::Principal* IntakeService::authorize(const http::Request& message, auth::Scope scope,
                                                 const http::Responder& responder) const {
-  const auto header = message[field::field::authorization];
-  const auto result = authenticator_.authenticate(std::string_view(header.data(), header.size()));
-  if (result.principal == nullptr) {
-    std::string detail = result.failure == auth::AuthFailure::kMissing
-                             ? "Send Authorization: Bearer <token>."
-                         : result.failure == auth::AuthFailure::kMalformed
-                             ? "The Authorization header must be 'Bearer <token>'."
-                             : "The bearer token is not valid.";
-    auto response =
-        http::problem_response(Status::unauthorized, "unauthorized", "Unauthorized", detail);
-    response.set(field::field::www_authenticate, "Bearer realm=\"coregate\"");
-    responder.send(std::move(response));
-    return nullptr;
-  }
-  if (!result.principal->has(scope)) {
-    responder.send(
-        http::problem_response(Status::forbidden, "forbidden", "Forbidden",
-                               "The token '" + result.principal->name + "' lacks the scope " +
-                                   std::string(auth::scope_name(scope)) + ".",
-                               boost::json::object{{"required_scope", auth::scope_name(scope)}}));
-    return nullptr;
-  }
-  return result.principal;
+  return auth::authorize_request(authenticator_, message, scope, responder);
 }
 
 void IntakeService::release_key(const std::string& scoped_key) {

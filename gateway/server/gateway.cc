@@ -13,11 +13,14 @@
 #include "gateway/intake/intake_service.h"
 #include "gateway/intake/outcome_validator.h"
 #include "gateway/logging/logging.h"
+#include "gateway/metrics/metrics_registry.h"
 #include "gateway/plugin_host/adapter_set.h"
 #include "gateway/plugin_host/host_services.h"
 #include "gateway/plugin_host/plugin_catalog.h"
 #include "gateway/server/health_routes.h"
 #include "gateway/server/http_config.h"
+#include "gateway/server/metrics_route.h"
+#include "gateway/server/trigger_wiring.h"
 #include "gateway/store/sqlite_outcome_store.h"
 #include "gateway/store/store_config.h"
 
@@ -64,6 +67,7 @@ class KeyPurger {
 // store still delivers while stopping post into its (stopped but alive) io_context.
 struct Gateway::Parts {
   std::shared_ptr<http::Router> router;
+  metrics::MetricsRegistry metrics;
   std::unique_ptr<http::HttpServer> http;
   std::unique_ptr<plugin_host::PluginCatalog> catalog;
   std::unique_ptr<plugin_host::AdapterSet> adapters;
@@ -72,6 +76,7 @@ struct Gateway::Parts {
   std::unique_ptr<intake::OutcomeValidator> validator;
   std::unique_ptr<intake::IntakeService> intake;
   std::unique_ptr<KeyPurger> purger;
+  std::unique_ptr<TriggerSubsystem> triggers;
   bool stopped = false;
 };
 
@@ -119,8 +124,15 @@ Gateway::Gateway(const config::LoadedConfig& config, const ServeOptions& options
           return adapters->entries().size() == expected
                      ? std::string()
                      : std::string("not every adapter was created");
+        }},
+       {"triggers", [parts = parts_.get()] {
+          return parts->triggers ? parts->triggers->health() : std::string("not started");
         }}});
   parts_->intake->add_routes(*parts_->router);
+  parts_->triggers = make_trigger_subsystem(TriggerWiringContext{
+      root, *parts_->adapters, *parts_->authenticator, *parts_->router, parts_->metrics,
+      store_options.path});
+  add_metrics_route(*parts_->router, parts_->metrics, {});
   parts_->http = std::make_unique<http::HttpServer>(http_options, parts_->router);
   parts_->purger = std::make_unique<KeyPurger>(*parts_->store, intake_options.key_retention,
                                                intake_options.purge_interval);
@@ -132,6 +144,7 @@ Gateway::~Gateway() {
 
 void Gateway::start() {
   parts_->http->start();
+  parts_->triggers->start();
 }
 
 uint16_t Gateway::bound_port() const {
@@ -146,6 +159,7 @@ void Gateway::stop() {
   if (parts_->stopped) return;
   parts_->stopped = true;
   if (parts_->http) parts_->http->stop();  // no new requests; in-flight ones finish (and commit)
+  if (parts_->triggers) parts_->triggers->stop();
   if (parts_->purger) parts_->purger->stop();
   if (parts_->store) parts_->store->stop();  // commits what is still queued, closes the file
 }
