@@ -19,6 +19,7 @@
 #include "gateway/plugin_host/plugin_catalog.h"
 #include "gateway/server/health_routes.h"
 #include "gateway/server/http_config.h"
+#include "gateway/server/host_services_wiring.h"
 #include "gateway/server/metrics_route.h"
 #include "gateway/server/trigger_wiring.h"
 #include "gateway/store/sqlite_outcome_store.h"
@@ -69,6 +70,7 @@ struct Gateway::Parts {
   std::shared_ptr<http::Router> router;
   metrics::MetricsRegistry metrics;
   std::unique_ptr<http::HttpServer> http;
+  std::unique_ptr<plugin_host::HostServices> host_services;  // outlives the adapters using it
   std::unique_ptr<plugin_host::PluginCatalog> catalog;
   std::unique_ptr<plugin_host::AdapterSet> adapters;
   std::unique_ptr<store::SqliteOutcomeStore> store;
@@ -91,11 +93,12 @@ Gateway::Gateway(const config::LoadedConfig& config, const ServeOptions& options
   store_options.max_pending = intake_options.backlog;
 
   // Plugin host: every configured adapter must load and be created, as `coregate check` would.
+  parts_->host_services = make_host_services(root, parts_->metrics);
   parts_->catalog = std::make_unique<plugin_host::PluginCatalog>(
       plugin_host::PluginCatalog::discover(plugin_host::plugin_path_of(root)));
   std::vector<config::ConfigError> problems;
   parts_->adapters = std::make_unique<plugin_host::AdapterSet>(plugin_host::AdapterSet::build(
-      root, *parts_->catalog, plugin_host::default_host_services(), true, problems));
+      root, *parts_->catalog, *parts_->host_services, true, problems));
   if (!problems.empty()) {
     for (size_t i = 1; i < problems.size(); ++i) log->error("{}", problems[i].what());
     throw problems.front();
