@@ -10,7 +10,7 @@
 #include "gateway/intake/intake_options.h"
 #include "gateway/intake/outcome_validator.h"
 #include "gateway/logging/logging.h"
-#include "gateway/mapping/mapping_registry.h"
+#include "gateway/mapping/configured_mappings.h"
 #include "gateway/plugin_host/adapter_set.h"
 #include "gateway/plugin_host/host_services.h"
 #include "gateway/schema/schema_registry.h"
@@ -48,15 +48,7 @@ size_t check_sections(const config::ConfigNode& root, std::vector<config::Config
           [&] { intake::OutcomeValidator validator(intake->schemas); });
   size_t count = 0;
   collect(root, "mappings", problems, [&] {
-    std::vector<std::string> folders = root.strings_or("mappings", {});
-    if (folders.empty()) return;
-    schema::SchemaRegistry schemas;
-    schemas.load_directory(intake->schemas);
-    mapping::CompileOptions options;
-    options.schemas = &schemas;
-    mapping::MappingRegistry registry(options);
-    for (const auto& folder : folders) registry.load_directory(root.resolve_path(folder));
-    count = registry.names().size();
+    count = mapping::load_configured_mappings(root, intake->schemas)->names().size();
   });
   return count;
 }

@@ -13,13 +13,14 @@
 #include "gateway/intake/intake_service.h"
 #include "gateway/intake/outcome_validator.h"
 #include "gateway/logging/logging.h"
+#include "gateway/mapping/configured_mappings.h"
 #include "gateway/metrics/metrics_registry.h"
 #include "gateway/plugin_host/adapter_set.h"
 #include "gateway/plugin_host/host_services.h"
 #include "gateway/plugin_host/plugin_catalog.h"
 #include "gateway/server/health_routes.h"
-#include "gateway/server/http_config.h"
 #include "gateway/server/host_services_wiring.h"
+#include "gateway/server/http_config.h"
 #include "gateway/server/metrics_route.h"
 #include "gateway/server/trigger_wiring.h"
 #include "gateway/store/sqlite_outcome_store.h"
@@ -75,6 +76,7 @@ struct Gateway::Parts {
   std::unique_ptr<plugin_host::AdapterSet> adapters;
   std::unique_ptr<store::SqliteOutcomeStore> store;
   std::unique_ptr<auth::TokenAuthenticator> authenticator;
+  std::unique_ptr<mapping::MappingRegistry> mappings;
   std::unique_ptr<intake::OutcomeValidator> validator;
   std::unique_ptr<intake::IntakeService> intake;
   std::unique_ptr<KeyPurger> purger;
@@ -111,6 +113,7 @@ Gateway::Gateway(const config::LoadedConfig& config, const ServeOptions& options
   if (parts_->authenticator->token_count() == 0) {
     log->warn("no API tokens configured (auth.tokens): every /v1 request will be answered 401");
   }
+  parts_->mappings = mapping::load_configured_mappings(root, intake_options.schemas);
   parts_->validator = std::make_unique<intake::OutcomeValidator>(intake_options.schemas);
   parts_->intake = std::make_unique<intake::IntakeService>(
       intake_options, *parts_->store, *parts_->validator, *parts_->authenticator);
@@ -133,8 +136,8 @@ Gateway::Gateway(const config::LoadedConfig& config, const ServeOptions& options
         }}});
   parts_->intake->add_routes(*parts_->router);
   parts_->triggers = make_trigger_subsystem(TriggerWiringContext{
-      root, *parts_->adapters, *parts_->authenticator, *parts_->router, parts_->metrics,
-      store_options.path});
+      root, *parts_->adapters, *parts_->mappings, *parts_->authenticator, *parts_->router,
+      parts_->metrics, store_options.path, intake_options.schemas});
   add_metrics_route(*parts_->router, parts_->metrics, {});
   parts_->http = std::make_unique<http::HttpServer>(http_options, parts_->router);
   parts_->purger = std::make_unique<KeyPurger>(*parts_->store, intake_options.key_retention,

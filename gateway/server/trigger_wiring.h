@@ -11,6 +11,7 @@
 #include "gateway/config/config_node.h"
 #include "gateway/engine/outcome_result_event.h"
 #include "gateway/http/router.h"
+#include "gateway/mapping/mapping_registry.h"
 #include "gateway/metrics/metrics_registry.h"
 #include "gateway/plugin_host/adapter_set.h"
 
@@ -20,10 +21,12 @@ namespace coregate::server {
 struct TriggerWiringContext {
   const config::ConfigNode& root;  // the whole gateway config ("triggers" section is theirs)
   const plugin_host::AdapterSet& adapters;
+  const mapping::MappingRegistry& mappings;  // every configured mapping, compiled
   const auth::TokenAuthenticator& authenticator;
   http::Router& router;  // add routes during construction only
   metrics::MetricsRegistry& metrics;
   std::filesystem::path store_path;  // the outcome store's file; trigger data may sit beside it
+  std::filesystem::path schemas;     // the canonical schema folder (schemas/triggers/ inside)
 };
 
 class TriggerSubsystem {
