@@ -10,6 +10,7 @@
 
 #include "gateway/auth/request_authorization.h"
 #include "gateway/http/problem.h"
+#include "gateway/http/time_format.h"
 #include "gateway/intake/canonical_json.h"
 #include "gateway/intake/idempotency_key.h"
 #include "gateway/intake/outcome_id.h"
@@ -29,17 +30,6 @@ bool is_json_media_type(std::string_view content_type) {
   std::string lower(media);
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return lower == "application/json";
-}
-
-std::string rfc3339(int64_t ms) {
-  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buffer[40];
-  const size_t n = std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &tm);
-  char millis[8];
-  std::snprintf(millis, sizeof millis, ".%03dZ", static_cast<int>(ms % 1000));
-  return std::string(buffer, n) + millis;
 }
 
 std::string self_link(std::string_view id) {
@@ -64,8 +54,8 @@ boost::json::object summary_json(const store::OutcomeRecord& record, bool with_b
   out["status"] = record.status;
   if (record.trigger_id) out["trigger_id"] = *record.trigger_id;
   out["accepted_by"] = record.principal;
-  out["created_at"] = rfc3339(record.created_at_ms);
-  out["updated_at"] = rfc3339(record.updated_at_ms);
+  out["created_at"] = http::rfc3339_ms(record.created_at_ms);
+  out["updated_at"] = http::rfc3339_ms(record.updated_at_ms);
   if (with_body) {
     boost::system::error_code ec;
     auto body = boost::json::parse(record.body_json, ec);
@@ -233,6 +223,19 @@ void IntakeService::post_outcome(http::IncomingRequest&& request, http::Responde
     return;
   }
 
+  std::vector<store::NewStep> steps;
+  if (step_router_) {
+    auto routed = step_router_(check.type);
+    if (!routed) {
+      responder.send(http::problem_response(
+          Status::unprocessable_entity, "unroutable-outcome-type", "Unprocessable Content",
+          "No plan routes outcomes of type '" + check.type +
+              "' to an adapter; add one under \"plans\" in the gateway config."));
+      return;
+    }
+    steps = std::move(*routed);
+  }
+
   std::string scoped_key = principal->name + '\n' + key.value;
   {
     std::lock_guard lock(in_flight_mutex_);
@@ -254,6 +257,7 @@ void IntakeService::post_outcome(http::IncomingRequest&& request, http::Responde
   outcome.subject = std::string(subject->get_string());
   if (trigger_id != nullptr) outcome.trigger_id = std::string(trigger_id->get_string());
   outcome.body_json = std::move(request.message.body());
+  outcome.steps = std::move(steps);
   outcome.response_status = 202;
   outcome.response_body = boost::json::serialize(
       boost::json::object{{"id", outcome.id},
@@ -269,6 +273,7 @@ void IntakeService::post_outcome(http::IncomingRequest&& request, http::Responde
                 result.response_status, std::move(result.response_body), result.outcome_id, false));
             return;
           case store::AcceptStatus::kReplay:
+            if (on_replay_) on_replay_();
             responder.send(accepted_response(
                 result.response_status, std::move(result.response_body), result.outcome_id, true));
             return;
@@ -333,8 +338,8 @@ void IntakeService::get_outcome(http::IncomingRequest&& request, http::Responder
   for (const auto& attempt : record->attempts) {
     boost::json::object a{{"step", attempt.step_index},
                           {"attempt", attempt.attempt_no},
-                          {"started_at", rfc3339(attempt.started_at_ms)}};
-    if (attempt.finished_at_ms) a["finished_at"] = rfc3339(*attempt.finished_at_ms);
+                          {"started_at", http::rfc3339_ms(attempt.started_at_ms)}};
+    if (attempt.finished_at_ms) a["finished_at"] = http::rfc3339_ms(*attempt.finished_at_ms);
     if (attempt.classification) a["classification"] = *attempt.classification;
     if (attempt.detail) a["detail"] = *attempt.detail;
     attempts.push_back(std::move(a));

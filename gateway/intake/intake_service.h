@@ -15,10 +15,13 @@
 // from the store's writer thread after the commit. GETs read through the store's reader pool.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 #include "gateway/auth/token_authenticator.h"
 #include "gateway/http/router.h"
@@ -35,6 +38,14 @@ class IntakeService {
                 const OutcomeValidator& validator, const auth::TokenAuthenticator& authenticator);
 
   void add_routes(http::Router& router);
+
+  // Which adapters an outcome type goes to (the engine's plans), stored with the outcome in the
+  // same transaction. nullopt = no plan routes the type: answered 422, nothing stored. Unset:
+  // every outcome is stored with no steps. Set before serving; not thread-safe to change later.
+  using StepRouter = std::function<std::optional<std::vector<store::NewStep>>(std::string_view)>;
+  void set_step_router(StepRouter router) { step_router_ = std::move(router); }
+  // Told of every idempotent replay answered (the duplicates metric). Set before serving.
+  void set_replay_observer(std::function<void()> observer) { on_replay_ = std::move(observer); }
 
   // Exposed for tests and the fuzzer: the whole POST path, answering through `responder`.
   void post_outcome(http::IncomingRequest&& request, http::Responder responder);
@@ -54,6 +65,9 @@ class IntakeService {
   store::OutcomeStore& store_;
   const OutcomeValidator& validator_;
   const auth::TokenAuthenticator& authenticator_;
+
+  StepRouter step_router_;
+  std::function<void()> on_replay_;
 
   mutable std::mutex in_flight_mutex_;
   std::unordered_set<std::string> in_flight_;  // principal '\n' key

@@ -7,6 +7,11 @@
 #include <thread>
 
 #include "gateway/auth/token_authenticator.h"
+#include "gateway/engine/clock.h"
+#include "gateway/engine/exception_api.h"
+#include "gateway/engine/plan_table.h"
+#include "gateway/engine/random_source.h"
+#include "gateway/engine/writeback_engine.h"
 #include "gateway/http/http_server.h"
 #include "gateway/http/router.h"
 #include "gateway/intake/intake_options.h"
@@ -79,6 +84,11 @@ struct Gateway::Parts {
   std::unique_ptr<mapping::MappingRegistry> mappings;
   std::unique_ptr<intake::OutcomeValidator> validator;
   std::unique_ptr<intake::IntakeService> intake;
+  engine::SystemClock clock;
+  engine::SystemRandom random;
+  std::unique_ptr<engine::PlanTable> plans;
+  std::unique_ptr<engine::WritebackEngine> engine;
+  std::unique_ptr<engine::ExceptionApi> exception_api;
   std::unique_ptr<KeyPurger> purger;
   std::unique_ptr<TriggerSubsystem> triggers;
   bool stopped = false;
@@ -118,6 +128,33 @@ Gateway::Gateway(const config::LoadedConfig& config, const ServeOptions& options
   parts_->intake = std::make_unique<intake::IntakeService>(
       intake_options, *parts_->store, *parts_->validator, *parts_->authenticator);
 
+  parts_->plans =
+      std::make_unique<engine::PlanTable>(engine::PlanTable::from_config(root, *parts_->mappings));
+  if (!parts_->plans->configured()) {
+    log->warn("no \"plans\" section: outcomes are stored but not written back to any adapter");
+  }
+  auto& replays = parts_->metrics.counter(
+      "coregate_idempotent_replays_total",
+      "POST /v1/outcomes answered from the idempotency ledger (a retried request).");
+  parts_->engine = std::make_unique<engine::WritebackEngine>(
+      engine::Dependencies{*parts_->store,
+                           *parts_->adapters,
+                           *parts_->plans,
+                           *parts_->mappings,
+                           parts_->metrics,
+                           parts_->clock,
+                           parts_->random,
+                           [parts = parts_.get()](const engine::OutcomeResultEvent& event) {
+                             if (parts->triggers) parts->triggers->publish_outcome_result(event);
+                           },
+                           {}});
+  parts_->intake->set_step_router(
+      [engine = parts_->engine.get()](std::string_view type) { return engine->steps_for(type); });
+  parts_->intake->set_replay_observer([&replays] { replays.labels({}).inc(); });
+  parts_->exception_api =
+      std::make_unique<engine::ExceptionApi>(*parts_->store, *parts_->engine, *parts_->validator,
+                                             *parts_->authenticator, intake_options.max_page_size);
+
   parts_->router = std::make_shared<http::Router>();
   auto* store = parts_->store.get();
   auto* adapters = parts_->adapters.get();
@@ -135,10 +172,13 @@ Gateway::Gateway(const config::LoadedConfig& config, const ServeOptions& options
           return parts->triggers ? parts->triggers->health() : std::string("not started");
         }}});
   parts_->intake->add_routes(*parts_->router);
+  parts_->exception_api->add_routes(*parts_->router);
+  engine::add_adapter_routes(*parts_->router, *parts_->engine, *parts_->authenticator);
   parts_->triggers = make_trigger_subsystem(TriggerWiringContext{
       root, *parts_->adapters, *parts_->mappings, *parts_->authenticator, *parts_->router,
       parts_->metrics, store_options.path, intake_options.schemas});
-  add_metrics_route(*parts_->router, parts_->metrics, {});
+  add_metrics_route(*parts_->router, parts_->metrics,
+                    {[engine = parts_->engine.get()] { engine->collect_metrics(); }});
   parts_->http = std::make_unique<http::HttpServer>(http_options, parts_->router);
   parts_->purger = std::make_unique<KeyPurger>(*parts_->store, intake_options.key_retention,
                                                intake_options.purge_interval);
@@ -149,6 +189,13 @@ Gateway::~Gateway() {
 }
 
 void Gateway::start() {
+  // Unfinished work from the last run first, then new acceptances (none arrive before the HTTP
+  // server starts).
+  parts_->engine->start();
+  parts_->store->set_accepted_listener(
+      [engine = parts_->engine.get()](int64_t seq, store::NewOutcome&& outcome) {
+        engine->on_accepted(seq, std::move(outcome));
+      });
   parts_->http->start();
   parts_->triggers->start();
 }
@@ -166,6 +213,7 @@ void Gateway::stop() {
   parts_->stopped = true;
   if (parts_->http) parts_->http->stop();  // no new requests; in-flight ones finish (and commit)
   if (parts_->triggers) parts_->triggers->stop();
+  if (parts_->engine) parts_->engine->stop();  // running attempts finish and commit
   if (parts_->purger) parts_->purger->stop();
   if (parts_->store) parts_->store->stop();  // commits what is still queued, closes the file
 }

@@ -12,6 +12,12 @@ namespace coregate::store {
 // SHA-256 of the canonicalised request body (see intake/canonical_json.h).
 using Fingerprint = std::array<unsigned char, 32>;
 
+// One step of an outcome's plan, written with the outcome so the engine finds it after a crash.
+struct NewStep {
+  std::string adapter;
+  std::string mapping;  // "" = identity
+};
+
 // One outcome to accept, fully prepared by intake (id generated, response already rendered) so the
 // writer thread only writes.
 struct NewOutcome {
@@ -22,9 +28,10 @@ struct NewOutcome {
   std::string type;
   std::string subject;
   std::optional<std::string> trigger_id;
-  std::string body_json;      // the request body as received (validated JSON)
-  int response_status = 202;  // what a replay answers
-  std::string response_body;  // JSON text
+  std::string body_json;       // the request body as received (validated JSON)
+  int response_status = 202;   // what a replay answers
+  std::string response_body;   // JSON text
+  std::vector<NewStep> steps;  // the plan's steps; empty when no plan routes the type
 };
 
 enum class AcceptStatus {

@@ -8,9 +8,12 @@
 #include <future>
 #include <mutex>
 #include <thread>
+#include <variant>
 #include <vector>
 
 #include "gateway/store/audit_chain.h"
+#include "gateway/store/sqlite_connections.h"
+#include "gateway/store/sqlite_engine_writes.h"
 #include "gateway/store/sqlite_handle.h"
 #include "gateway/store/sqlite_schema.h"
 
@@ -28,59 +31,18 @@ struct Pending {
   OutcomeStore::AcceptCallback done;
 };
 
+struct PendingEngineWrite {
+  EngineWrite write;
+  OutcomeStore::EngineCallback done;
+};
+
+// The writer's queue holds both, in submission order, so an engine write queued after an
+// acceptance commits in the same or a later transaction, never an earlier one.
+using Queued = std::variant<Pending, PendingEngineWrite>;
+
 struct PurgeTask {
   int64_t cutoff_ms = 0;
   std::promise<int64_t> removed;
-};
-
-// The writer's connection and its prepared statements. Used by the writer thread only.
-struct Writer {
-  explicit Writer(const std::string& path)
-      : db(path, true),
-        begin(db, "BEGIN IMMEDIATE"),
-        commit(db, "COMMIT"),
-        rollback(db, "ROLLBACK"),
-        find_key(db,
-                 "SELECT fingerprint, outcome_id, status_code, response_body FROM idempotency_keys "
-                 "WHERE principal = ?1 AND key = ?2"),
-        insert_outcome(
-            db,
-            "INSERT INTO outcomes (id, principal, idempotency_key, type, subject, trigger_id, "
-            "body, status, created_at_ms, updated_at_ms) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'accepted', ?8, ?8)"),
-        insert_key(
-            db,
-            "INSERT INTO idempotency_keys (principal, key, fingerprint, outcome_id, status_code, "
-            "response_body, created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
-        insert_audit(db,
-                     "INSERT INTO audit_log (seq, at_ms, principal, action, object_id, detail, "
-                     "prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
-        purge_keys(db, "DELETE FROM idempotency_keys WHERE created_at_ms < ?1") {}
-
-  Database db;
-  Statement begin, commit, rollback, find_key, insert_outcome, insert_key, insert_audit, purge_keys;
-};
-
-// A read connection with its prepared statements. Used by one thread at a time (pool).
-struct Reader {
-  explicit Reader(const std::string& path)
-      : db(path, false),
-        find_outcome(
-            db,
-            "SELECT seq, id, principal, type, subject, trigger_id, status, body, created_at_ms, "
-            "updated_at_ms FROM outcomes WHERE id = ?1"),
-        find_steps(
-            db,
-            "SELECT step_index, adapter, status, attempt_count, system_reference, last_error "
-            "FROM steps WHERE outcome_seq = ?1 ORDER BY step_index"),
-        find_attempts(
-            db,
-            "SELECT step_index, attempt_no, started_at_ms, finished_at_ms, classification, "
-            "detail FROM attempts WHERE outcome_seq = ?1 ORDER BY step_index, attempt_no") {
-    db.exec("PRAGMA query_only = 1");
-  }
-  Database db;
-  Statement find_outcome, find_steps, find_attempts;
 };
 
 OutcomeRecord read_outcome_row(const Statement& row) {
@@ -112,7 +74,9 @@ struct SqliteOutcomeStore::Impl {
 
   mutable std::mutex mutex;
   std::condition_variable wake;
-  std::deque<Pending> queue;
+  std::deque<Queued> queue;
+  size_t intake_queued = 0;  // Pending entries in `queue` (the backlog bound counts only these)
+  AcceptedListener accepted_listener;
   std::vector<PurgeTask*> purges;
   bool stopping = false;
   bool stopped = false;
@@ -123,12 +87,11 @@ struct SqliteOutcomeStore::Impl {
   std::condition_variable reader_free;
   std::vector<std::unique_ptr<Reader>> readers;
 
-  int64_t audit_seq = 0;
-  std::string audit_hash;
+  AuditHead audit;
 
   void run_writer();
   void run_checkpointer();
-  void commit_batch(std::vector<Pending>& batch);
+  void commit_batch(std::vector<Queued>& batch);
   int64_t run_purge(int64_t cutoff_ms);
 
   // Borrow a read connection for the duration of `use`.
@@ -184,10 +147,10 @@ SqliteOutcomeStore::SqliteOutcomeStore(SqliteStoreOptions options)
   {
     Statement head(db, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
     if (head.step()) {
-      impl_->audit_seq = head.column_int(0);
-      impl_->audit_hash = head.column_text(1);
+      impl_->audit.seq = head.column_int(0);
+      impl_->audit.hash = head.column_text(1);
     } else {
-      impl_->audit_hash = audit_genesis_hash();
+      impl_->audit.hash = audit_genesis_hash();
     }
   }
   for (unsigned i = 0; i < std::max(1u, impl_->options.readers); ++i) {
@@ -209,15 +172,31 @@ SqliteOutcomeStore::~SqliteOutcomeStore() {
 bool SqliteOutcomeStore::submit(NewOutcome outcome, AcceptCallback done) {
   {
     std::lock_guard lock(impl_->mutex);
-    if (impl_->stopping || impl_->queue.size() >= impl_->options.max_pending) return false;
-    impl_->queue.push_back(Pending{std::move(outcome), std::move(done)});
+    if (impl_->stopping || impl_->intake_queued >= impl_->options.max_pending) return false;
+    impl_->queue.emplace_back(Pending{std::move(outcome), std::move(done)});
+    ++impl_->intake_queued;
   }
   impl_->wake.notify_one();
   return true;
 }
 
+bool SqliteOutcomeStore::record(EngineWrite write, EngineCallback done) {
+  {
+    std::lock_guard lock(impl_->mutex);
+    if (impl_->stopping) return false;
+    impl_->queue.emplace_back(PendingEngineWrite{std::move(write), std::move(done)});
+  }
+  impl_->wake.notify_one();
+  return true;
+}
+
+void SqliteOutcomeStore::set_accepted_listener(AcceptedListener listener) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->accepted_listener = std::move(listener);
+}
+
 void SqliteOutcomeStore::Impl::run_writer() {
-  std::vector<Pending> batch;
+  std::vector<Queued> batch;
   batch.reserve(options.max_batch);
   for (;;) {
     std::vector<PurgeTask*> purge_now;
@@ -226,6 +205,7 @@ void SqliteOutcomeStore::Impl::run_writer() {
       wake.wait(lock, [&] { return !queue.empty() || !purges.empty() || stopping; });
       if (queue.empty() && purges.empty() && stopping) return;
       while (!queue.empty() && batch.size() < options.max_batch) {
+        if (std::holds_alternative<Pending>(queue.front())) --intake_queued;
         batch.push_back(std::move(queue.front()));
         queue.pop_front();
       }
@@ -258,19 +238,24 @@ void SqliteOutcomeStore::Impl::run_checkpointer() {
   }
 }
 
-void SqliteOutcomeStore::Impl::commit_batch(std::vector<Pending>& batch) {
-  std::vector<AcceptResult> results(batch.size());
+void SqliteOutcomeStore::Impl::commit_batch(std::vector<Queued>& batch) {
+  std::vector<AcceptResult> accepts(batch.size());
+  std::vector<EngineWriteResult> engine_results(batch.size());
+  std::vector<int64_t> seqs(batch.size(), 0);
   Writer& w = *writer;
   const int64_t at = now_ms();
-  int64_t seq = audit_seq;
-  std::string hash = audit_hash;
+  AuditHead head = audit;
   std::string failure_text;
   try {
     w.begin.step();
     w.begin.reset();
     for (size_t i = 0; i < batch.size(); ++i) {
-      const NewOutcome& o = batch[i].outcome;
-      AcceptResult& result = results[i];
+      if (auto* engine_write = std::get_if<PendingEngineWrite>(&batch[i])) {
+        engine_results[i] = apply_engine_write(w, head, engine_write->write);
+        continue;
+      }
+      const NewOutcome& o = std::get<Pending>(batch[i]).outcome;
+      AcceptResult& result = accepts[i];
       w.find_key.bind(1, o.principal);
       w.find_key.bind(2, o.idempotency_key);
       if (w.find_key.step()) {
@@ -303,6 +288,17 @@ void SqliteOutcomeStore::Impl::commit_batch(std::vector<Pending>& batch) {
       w.insert_outcome.bind(8, at);
       w.insert_outcome.step();
       w.insert_outcome.reset();
+      seqs[i] = sqlite3_last_insert_rowid(w.db.raw());
+
+      for (size_t step = 0; step < o.steps.size(); ++step) {
+        w.insert_step.bind(1, seqs[i]);
+        w.insert_step.bind(2, static_cast<int64_t>(step));
+        w.insert_step.bind(3, o.steps[step].adapter);
+        w.insert_step.bind(4, o.steps[step].mapping);
+        w.insert_step.bind(5, at);
+        w.insert_step.step();
+        w.insert_step.reset();
+      }
 
       w.insert_key.bind(1, o.principal);
       w.insert_key.bind(2, o.idempotency_key);
@@ -314,22 +310,10 @@ void SqliteOutcomeStore::Impl::commit_batch(std::vector<Pending>& batch) {
       w.insert_key.step();
       w.insert_key.reset();
 
-      const std::string detail = boost::json::serialize(boost::json::object{
-          {"type", o.type}, {"subject", o.subject}, {"idempotency_key", o.idempotency_key}});
-      ++seq;
-      std::string next =
-          audit_record_hash(hash, seq, at, o.principal, "outcome.accepted", o.id, detail);
-      w.insert_audit.bind(1, seq);
-      w.insert_audit.bind(2, at);
-      w.insert_audit.bind(3, o.principal);
-      w.insert_audit.bind(4, std::string_view("outcome.accepted"));
-      w.insert_audit.bind(5, o.id);
-      w.insert_audit.bind(6, detail);
-      w.insert_audit.bind(7, hash);
-      w.insert_audit.bind(8, next);
-      w.insert_audit.step();
-      w.insert_audit.reset();
-      hash = std::move(next);
+      w.append_audit(
+          head, at, o.principal, "outcome.accepted", o.id,
+          boost::json::serialize(boost::json::object{
+              {"type", o.type}, {"subject", o.subject}, {"idempotency_key", o.idempotency_key}}));
 
       result.status = AcceptStatus::kAccepted;
       result.outcome_id = o.id;
@@ -338,8 +322,7 @@ void SqliteOutcomeStore::Impl::commit_batch(std::vector<Pending>& batch) {
     }
     w.commit.step();  // synchronous=FULL: returns after the WAL fsync
     w.commit.reset();
-    audit_seq = seq;
-    audit_hash = std::move(hash);
+    audit = std::move(head);
   } catch (const std::exception& e) {
     failure_text = e.what();
     try {
@@ -349,12 +332,17 @@ void SqliteOutcomeStore::Impl::commit_batch(std::vector<Pending>& batch) {
       }
     } catch (...) {
     }
-    for (auto& result : results) {
+    for (auto& result : accepts) {
       result = AcceptResult{};
       result.status = AcceptStatus::kStoreFailed;
       result.error = failure_text;
     }
+    for (auto& result : engine_results) {
+      result = EngineWriteResult{};
+      result.error = "store failure: " + failure_text;
+    }
   }
+  AcceptedListener listener;
   {
     std::lock_guard lock(mutex);
     failure = failure_text;
@@ -362,8 +350,18 @@ void SqliteOutcomeStore::Impl::commit_batch(std::vector<Pending>& batch) {
       ++counters.batches;
       counters.outcomes += batch.size();
     }
+    listener = accepted_listener;
   }
-  for (size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(results[i]));
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (auto* engine_write = std::get_if<PendingEngineWrite>(&batch[i])) {
+      engine_write->done(std::move(engine_results[i]));
+      continue;
+    }
+    auto& pending = std::get<Pending>(batch[i]);
+    const bool accepted = accepts[i].status == AcceptStatus::kAccepted;
+    pending.done(std::move(accepts[i]));
+    if (accepted && listener) listener(seqs[i], std::move(pending.outcome));
+  }
 }
 
 int64_t SqliteOutcomeStore::Impl::run_purge(int64_t cutoff_ms) {
@@ -453,6 +451,150 @@ OutcomePage SqliteOutcomeStore::list(const OutcomeFilter& filter) {
   });
 }
 
+void SqliteOutcomeStore::scan_unfinished(const std::function<void(UnfinishedOutcome&&)>& each) {
+  scan_unfinished_impl(0, each);
+}
+
+std::optional<UnfinishedOutcome> SqliteOutcomeStore::load_unfinished(int64_t seq) {
+  std::optional<UnfinishedOutcome> found;
+  scan_unfinished_impl(seq, [&](UnfinishedOutcome&& o) { found = std::move(o); });
+  return found;
+}
+
+void SqliteOutcomeStore::scan_unfinished_impl(
+    int64_t only_seq, const std::function<void(UnfinishedOutcome&&)>& each) {
+  impl_->with_reader([&](Reader& r) {
+    Statement query(
+        r.db,
+        std::string("SELECT o.seq, o.type, o.subject, o.created_at_ms, s.step_index, s.adapter, "
+                    "s.mapping, s.status, s.attempt_count, s.next_attempt_at_ms, "
+                    "s.first_attempt_at_ms, s.attempt_base, s.key_generation FROM outcomes o "
+                    "JOIN steps s ON s.outcome_seq = o.seq "
+                    "WHERE o.status IN ('accepted', 'in_flight')") +
+            (only_seq > 0 ? " AND o.seq = ?1" : "") + " ORDER BY o.seq, s.step_index");
+    if (only_seq > 0) query.bind(1, only_seq);
+    std::optional<UnfinishedOutcome> current;
+    while (query.step()) {
+      const int64_t seq = query.column_int(0);
+      if (!current || current->seq != seq) {
+        if (current) each(std::move(*current));
+        current.emplace();
+        current->seq = seq;
+        current->type = query.column_text(1);
+        current->subject = query.column_text(2);
+        current->created_at_ms = query.column_int(3);
+      }
+      PendingStep step;
+      step.index = query.column_int(4);
+      step.adapter = query.column_text(5);
+      step.mapping = query.column_text(6);
+      step.status = query.column_text(7);
+      step.attempt_count = query.column_int(8);
+      if (auto next = query.column_text_or_null(9)) step.next_attempt_at_ms = std::stoll(*next);
+      if (auto first = query.column_text_or_null(10)) step.first_attempt_at_ms = std::stoll(*first);
+      step.attempt_base = query.column_int(11);
+      step.key_generation = query.column_int(12);
+      current->steps.push_back(std::move(step));
+    }
+    if (current) each(std::move(*current));
+  });
+}
+
+std::optional<OutcomeRecord> SqliteOutcomeStore::find_by_seq(int64_t seq) {
+  return impl_->with_reader([&](Reader& r) -> std::optional<OutcomeRecord> {
+    Statement query(r.db,
+                    "SELECT seq, id, principal, type, subject, trigger_id, status, body, "
+                    "created_at_ms, updated_at_ms FROM outcomes WHERE seq = ?1");
+    query.bind(1, seq);
+    if (!query.step()) return std::nullopt;
+    return read_outcome_row(query);
+  });
+}
+
+namespace {
+
+ExceptionRecord read_exception_row(const Statement& row) {
+  ExceptionRecord e;
+  e.seq = row.column_int(0);
+  e.id = row.column_text(1);
+  e.outcome_id = row.column_text(2);
+  e.outcome_seq = row.column_int(3);
+  e.step_index = row.column_int(4);
+  e.adapter = row.column_text(5);
+  e.cause = row.column_text(6);
+  e.type = row.column_text(7);
+  e.subject = row.column_text(8);
+  e.status = row.column_text(9);
+  e.created_at_ms = row.column_int(10);
+  e.updated_at_ms = row.column_int(11);
+  e.attempt_count = row.column_int(12);
+  e.last_error = row.column_text(13);
+  return e;
+}
+
+}  // namespace
+
+ExceptionPage SqliteOutcomeStore::list_exceptions(const ExceptionFilter& filter) {
+  std::string sql =
+      "SELECT e.seq, e.id, o.id, e.outcome_seq, e.step_index, e.adapter, e.cause, e.type, "
+      "e.subject, e.status, e.created_at_ms, e.updated_at_ms, s.attempt_count, e.last_error "
+      "FROM exceptions e JOIN outcomes o ON o.seq = e.outcome_seq "
+      "JOIN steps s ON s.outcome_seq = e.outcome_seq AND s.step_index = e.step_index "
+      "WHERE e.seq > ?1";
+  if (filter.status) sql += " AND e.status = ?2";
+  if (filter.adapter) sql += " AND e.adapter = ?3";
+  if (filter.cause) sql += " AND e.cause = ?4";
+  if (filter.type) sql += " AND e.type = ?5";
+  sql += " ORDER BY e.seq LIMIT ?6";
+  return impl_->with_reader([&](Reader& r) {
+    Statement query(r.db, sql);
+    query.bind(1, filter.after_seq);
+    if (filter.status) query.bind(2, *filter.status);
+    if (filter.adapter) query.bind(3, *filter.adapter);
+    if (filter.cause) query.bind(4, *filter.cause);
+    if (filter.type) query.bind(5, *filter.type);
+    query.bind(6, static_cast<int64_t>(filter.limit) + 1);
+    ExceptionPage page;
+    while (query.step()) page.items.push_back(read_exception_row(query));
+    if (page.items.size() > static_cast<size_t>(filter.limit)) {
+      page.items.pop_back();
+      page.next_after_seq = page.items.back().seq;
+    }
+    return page;
+  });
+}
+
+std::optional<ExceptionRecord> SqliteOutcomeStore::find_exception(std::string_view id) {
+  return impl_->with_reader([&](Reader& r) -> std::optional<ExceptionRecord> {
+    r.find_exception.bind(1, id);
+    if (!r.find_exception.step()) {
+      r.find_exception.reset();
+      return std::nullopt;
+    }
+    ExceptionRecord e = read_exception_row(r.find_exception);
+    e.outcome_body = r.find_exception.column_text(14);
+    e.mapped_request = r.find_exception.column_text_or_null(15);
+    e.resolution_action = r.find_exception.column_text_or_null(16);
+    e.resolution_principal = r.find_exception.column_text_or_null(17);
+    e.resolution_reason = r.find_exception.column_text_or_null(18);
+    if (auto at = r.find_exception.column_text_or_null(19)) e.resolved_at_ms = std::stoll(*at);
+    r.find_exception.reset();
+    r.find_step_attempts.bind(1, e.outcome_seq);
+    r.find_step_attempts.bind(2, e.step_index);
+    while (r.find_step_attempts.step()) {
+      ExceptionAttempt a;
+      a.attempt_no = r.find_step_attempts.column_int(0);
+      a.started_at_ms = r.find_step_attempts.column_int(1);
+      if (auto f = r.find_step_attempts.column_text_or_null(2)) a.finished_at_ms = std::stoll(*f);
+      a.classification = r.find_step_attempts.column_text_or_null(3);
+      a.detail = r.find_step_attempts.column_text_or_null(4);
+      e.attempts.push_back(std::move(a));
+    }
+    r.find_step_attempts.reset();
+    return e;
+  });
+}
+
 std::string SqliteOutcomeStore::health() const {
   std::lock_guard lock(impl_->mutex);
   if (impl_->stopping) return "store is stopping";
@@ -462,7 +604,7 @@ std::string SqliteOutcomeStore::health() const {
 
 size_t SqliteOutcomeStore::pending() const {
   std::lock_guard lock(impl_->mutex);
-  return impl_->queue.size();
+  return impl_->intake_queued;
 }
 
 SqliteOutcomeStore::Counters SqliteOutcomeStore::counters() const {

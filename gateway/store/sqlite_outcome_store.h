@@ -34,6 +34,13 @@ class SqliteOutcomeStore final : public OutcomeStore {
   ~SqliteOutcomeStore() override;  // stop()
 
   [[nodiscard]] bool submit(NewOutcome outcome, AcceptCallback done) override;
+  [[nodiscard]] bool record(EngineWrite write, EngineCallback done) override;
+  void set_accepted_listener(AcceptedListener listener) override;
+  void scan_unfinished(const std::function<void(UnfinishedOutcome&&)>& each) override;
+  std::optional<OutcomeRecord> find_by_seq(int64_t seq) override;
+  std::optional<UnfinishedOutcome> load_unfinished(int64_t seq) override;
+  ExceptionPage list_exceptions(const ExceptionFilter& filter) override;
+  std::optional<ExceptionRecord> find_exception(std::string_view id) override;
   std::optional<OutcomeRecord> find(std::string_view id) override;
   OutcomePage list(const OutcomeFilter& filter) override;
   int64_t purge_idempotency_keys(std::chrono::system_clock::time_point older_than) override;
@@ -49,6 +56,7 @@ class SqliteOutcomeStore final : public OutcomeStore {
   Counters counters() const;
 
  private:
+  void scan_unfinished_impl(int64_t only_seq, const std::function<void(UnfinishedOutcome&&)>& each);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -82,7 +82,62 @@ CREATE TABLE audit_log (
 );
 )sql";
 
-constexpr std::array kMigrations = {kMigration1};
+// v2: the writeback engine. Steps gain their mapping, a replay-aware attempt budget
+// (attempt_base, first_attempt_at_ms) and a key generation; the exception queue appears. v1 never
+// wrote steps or attempts, but they are copied anyway so the migration is honest about data.
+constexpr const char* kMigration2 = R"sql(
+CREATE TABLE steps_v2 (
+  outcome_seq         INTEGER NOT NULL REFERENCES outcomes (seq),
+  step_index          INTEGER NOT NULL,
+  adapter             TEXT    NOT NULL,
+  mapping             TEXT    NOT NULL DEFAULT '',
+  status              TEXT    NOT NULL
+                      CHECK (status IN ('pending', 'leased', 'applied', 'failed', 'discarded')),
+  lease_owner         TEXT,
+  lease_expires_at_ms INTEGER,
+  attempt_count       INTEGER NOT NULL DEFAULT 0,
+  attempt_base        INTEGER NOT NULL DEFAULT 0,
+  key_generation      INTEGER NOT NULL DEFAULT 0,
+  first_attempt_at_ms INTEGER,
+  next_attempt_at_ms  INTEGER,
+  system_reference    TEXT,
+  last_error          TEXT,
+  updated_at_ms       INTEGER NOT NULL,
+  PRIMARY KEY (outcome_seq, step_index)
+) WITHOUT ROWID;
+INSERT INTO steps_v2 (outcome_seq, step_index, adapter, status, lease_owner, lease_expires_at_ms,
+                      attempt_count, next_attempt_at_ms, system_reference, last_error,
+                      updated_at_ms)
+  SELECT outcome_seq, step_index, adapter, status, lease_owner, lease_expires_at_ms, attempt_count,
+         next_attempt_at_ms, system_reference, last_error, updated_at_ms FROM steps;
+DROP TABLE steps;
+ALTER TABLE steps_v2 RENAME TO steps;
+
+CREATE TABLE exceptions (
+  seq                  INTEGER PRIMARY KEY AUTOINCREMENT,
+  id                   TEXT    NOT NULL UNIQUE,
+  outcome_seq          INTEGER NOT NULL REFERENCES outcomes (seq),
+  step_index           INTEGER NOT NULL,
+  adapter              TEXT    NOT NULL,
+  cause                TEXT    NOT NULL,
+  type                 TEXT    NOT NULL,
+  subject              TEXT    NOT NULL,
+  status               TEXT    NOT NULL CHECK (status IN ('open', 'replayed', 'discarded')),
+  outcome_body         TEXT    NOT NULL,
+  mapped_request       TEXT,
+  last_error           TEXT    NOT NULL,
+  created_at_ms        INTEGER NOT NULL,
+  updated_at_ms        INTEGER NOT NULL,
+  resolution_action    TEXT,
+  resolution_principal TEXT,
+  resolution_reason    TEXT,
+  resolved_at_ms       INTEGER
+);
+CREATE INDEX exceptions_by_status ON exceptions (status, seq);
+CREATE INDEX exceptions_by_outcome ON exceptions (outcome_seq, step_index);
+)sql";
+
+constexpr std::array kMigrations = {kMigration1, kMigration2};
 
 int user_version(Database& db) {
   Statement query(db, "PRAGMA user_version");
