@@ -406,6 +406,21 @@ void WritebackEngine::Impl::run_attempt(Lane& lane, Work* w) {
     payload_bytes += payload->bytes();
     w->payload = std::move(payload);
   }
+  if (!w->in_doubt && lane.breaker->state() == BreakerState::kOpen) {
+    // Claimed before the breaker opened: give the lease back unsent, without charging the budget,
+    // so steps wait out an open breaker instead of burning attempts.
+    finish.at_ms = now_ms();
+    finish.classification = "released";
+    finish.detail = "circuit breaker open; not sent";
+    finish.step_status = "pending";
+    finish.next_attempt_at_ms = finish.at_ms;
+    Verdict release;
+    release.kind = Verdict::Kind::kRetry;
+    release.detail = finish.detail;
+    --w->budget_attempts;
+    submit_finish(lane, w, std::move(finish), std::move(release));
+    return;
+  }
   const Payload& p = *w->payload;
   const std::string key = step_key(p, w->step, w->key_generation);
   const int64_t started = now_ms();
@@ -625,8 +640,10 @@ void WritebackEngine::Impl::on_finish_committed(Lane& lane, Work* w,
       return;
     }
     case Verdict::Kind::kRetry:
-      ++lane.retries;
-      retries->labels({lane.name}).inc();
+      if (finish.classification != "released") {
+        ++lane.retries;
+        retries->labels({lane.name}).inc();
+      }
       w->phase = Phase::kWaiting;
       ++lane.waiting;
       arm_timer_locked(*finish.next_attempt_at_ms, TimerEntry{w, kNoLane});

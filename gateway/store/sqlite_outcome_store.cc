@@ -358,9 +358,11 @@ void SqliteOutcomeStore::Impl::commit_batch(std::vector<Queued>& batch) {
       continue;
     }
     auto& pending = std::get<Pending>(batch[i]);
+    // The listener (the engine) hears of the outcome before its caller gets the answer, so
+    // whoever saw the 202 can rely on the engine knowing the outcome.
     const bool accepted = accepts[i].status == AcceptStatus::kAccepted;
-    pending.done(std::move(accepts[i]));
     if (accepted && listener) listener(seqs[i], std::move(pending.outcome));
+    pending.done(std::move(accepts[i]));
   }
 }
 
