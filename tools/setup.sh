@@ -14,7 +14,7 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # real peers for integration tests: ODBC drivers and servers, promtool, a COBOL compiler
-  libsqliteodbc odbc-postgresql odbc-mariadb postgresql mariadb-server sqlite3 prometheus gnucobol3 curl nginx-light wrk
+  libsqliteodbc odbc-postgresql odbc-mariadb postgresql mariadb-server sqlite3 prometheus gnucobol3 curl openssl nginx-light wrk
   binutils passwd util-linux
 )
 

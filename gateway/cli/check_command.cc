@@ -7,9 +7,12 @@
 #include "gateway/cli/commands.h"
 #include "gateway/config/config_loader.h"
 #include "gateway/config/gateway_sections.h"
+#include "gateway/credentials/credential_registry.h"
 #include "gateway/intake/intake_options.h"
 #include "gateway/intake/outcome_validator.h"
 #include "gateway/logging/logging.h"
+#include "gateway/engine/adapter_policy.h"
+#include "gateway/engine/plan_table.h"
 #include "gateway/mapping/configured_mappings.h"
 #include "gateway/plugin_host/adapter_set.h"
 #include "gateway/plugin_host/host_services.h"
@@ -41,15 +44,29 @@ size_t check_sections(const config::ConfigNode& root, std::vector<config::Config
           [&] { (void)server::http_options_from_config(root, std::nullopt); });
   collect(root, "store", problems, [&] { (void)store::store_options_from_config(root); });
   collect(root, "auth", problems, [&] { (void)auth::TokenAuthenticator::from_config(root); });
+  collect(root, "credentials", problems,
+          [&] { (void)credentials::CredentialRegistry::from_config(root); });
   std::optional<intake::IntakeOptions> intake;
   collect(root, "intake", problems, [&] { intake = intake::intake_options_from_config(root); });
   if (!intake) return 0;
   collect(root, "intake.schemas", problems,
           [&] { intake::OutcomeValidator validator(intake->schemas); });
   size_t count = 0;
+  std::unique_ptr<mapping::MappingRegistry> mappings;
   collect(root, "mappings", problems, [&] {
-    count = mapping::load_configured_mappings(root, intake->schemas)->names().size();
+    mappings = mapping::load_configured_mappings(root, intake->schemas);
+    count = mappings->names().size();
   });
+  if (auto adapters = root.child_if("adapters")) {
+    for (const auto& [name, block] : adapters->members()) {
+      collect(root, "adapters." + name, problems,
+              [&] { (void)engine::AdapterPolicy::from_config(block); });
+    }
+  }
+  if (mappings) {
+    collect(root, "plans", problems,
+            [&] { (void)engine::PlanTable::from_config(root, *mappings); });
+  }
   return count;
 }
 
