@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs the quickstart deployment (examples/quickstart) on the embedded default,
-# prints what happened, and exits leaving nothing running.
+# prints what happened, and exits leaving nothing running. The closed loop: a SQLite "core banking"
+# database (examples/quickstart/core_banking.sql) is polled through the ODBC adapter for returned
+# debit orders -> payment.failed triggers; a scripted workflow (workflow.mjs) pulls them and posts
+# arrangement.promise_to_pay outcomes; the engine writes each back into the database's arrangements
+# table through the same adapter, exactly once.
 #
 #   tools/quickstart.sh                  run, report, stop
 #   tools/quickstart.sh --keep-running   leave the gateway up; prints where to look and how to stop
@@ -35,7 +39,7 @@ bash tools/setup.sh
 
 say "building the gateway and its plugins into $build/"
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" -j "$jobs" --target coregate coregate_testing >/dev/null
+cmake --build "$build" -j "$jobs" --target coregate coregate_odbc >/dev/null
 
 state=var/quickstart
 mkdir -p "$state"
@@ -45,6 +49,12 @@ if [ -f "$state/gateway.pid" ] && kill -0 "$(cat "$state/gateway.pid")" 2>/dev/n
 fi
 rm -f "$state/port" "$state/gateway.log"
 config=examples/quickstart/coregate.json
+# A fresh core banking database and gateway state on every run, so the loop starts from the seed.
+rm -f "$state"/coregate.db* "$state"/triggers.db* "$state"/core_banking.db*
+sqlite3 "$state/core_banking.db" <examples/quickstart/core_banking.sql
+export COREGATE_QUICKSTART_DB="$root/$state/core_banking.db"
+returned=$(sqlite3 "$state/core_banking.db" "SELECT count(*) FROM debit_orders WHERE status = 'returned'")
+say "core banking database $state/core_banking.db: $returned returned debit orders waiting for a case"
 # The workflow's API token: generated per run unless given; the config stores only its hash
 # (auth.tokens[].token_env hashes it at load).
 export COREGATE_QUICKSTART_TOKEN=${COREGATE_QUICKSTART_TOKEN:-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')}
@@ -109,11 +119,29 @@ if [ "$first" != 202 ] || [ "$again" != 202 ] || [ "$replayed" != 1 ] || [ "$sam
   exit 1
 fi
 
+# The closed loop: triggers up, outcomes down, written back exactly once.
+say "running the scripted workflow (examples/quickstart/workflow.mjs)"
+loop=0
+node examples/quickstart/workflow.mjs "$base" "$returned" 60 || loop=$?
+# Loop arrangements carry the trigger's CloudEvent id; the sample outcome above carries its own.
+written=$(sqlite3 "$state/core_banking.db" \
+  "SELECT count(*) FROM arrangements WHERE trigger_id NOT LIKE 'core_banking:%'")
+distinct=$(sqlite3 "$state/core_banking.db" \
+  "SELECT count(DISTINCT trigger_id) FROM arrangements WHERE trigger_id NOT LIKE 'core_banking:%'")
+ledger=$(sqlite3 "$state/core_banking.db" "SELECT count(*) FROM coregate_writeback_ledger")
+say "core_banking.arrangements from the loop: $written rows for $distinct triggers; ledger entries: $ledger"
+[ "$written" = "$returned" ] && [ "$distinct" = "$written" ] || loop=1
+if [ "$loop" -ne 0 ]; then
+  say "the closed loop did not resolve every returned debit order; the gateway log:"
+  tail -n 50 "$state/gateway.log"
+  exit 1
+fi
+
 echo
 echo "Coregate quickstart"
 echo "  gateway        $base (pid $pid)"
 echo "  config         $config"
-echo "  adapters       core (plugin: testing)"
+echo "  adapters       core_banking (plugin: odbc, SQLite $state/core_banking.db)"
 echo "  health         $health"
 echo "  outcome        $outcome_id ($status; accepted once, replayed once)"
 echo "  log            $state/gateway.log"
@@ -124,6 +152,8 @@ if [ "$keep" -eq 1 ]; then
   echo "  curl $base/healthz"
   echo "  curl $base/readyz"
   echo "  curl -H \"Authorization: Bearer \$COREGATE_QUICKSTART_TOKEN\" $base/v1/outcomes/$outcome_id"
+  echo "  curl -H \"Authorization: Bearer \$COREGATE_QUICKSTART_TOKEN\" $base/v1/adapters"
+  echo "  curl $base/metrics"
   echo "  (the token for this run: COREGATE_QUICKSTART_TOKEN=$COREGATE_QUICKSTART_TOKEN)"
   echo "Stop it with: tools/quickstart.sh --stop   (or: kill $pid)"
 else

@@ -907,10 +907,35 @@ void WritebackEngine::stop() {
     if (lane->health_thread.joinable()) lane->health_thread.join();
   }
   if (im.timer_thread.joinable()) im.timer_thread.join();
-  // Claimed but never sent: leave them leased. The next start settles them like any in-doubt
-  // attempt (a probe finds nothing and they are written then). Wait for finishing commits so the
-  // store has every result that was decided.
+  // Wait for the claims and finishes already queued, then give back the leases of steps that were
+  // claimed but never sent, so a graceful stop leaves nothing in doubt (a SIGKILL does, and the
+  // next start settles it).
   std::unique_lock lock(im.m);
+  im.idle_cv.wait_for(lock, std::chrono::seconds(30),
+                      [&] { return im.store_writes_in_flight == 0; });
+  const int64_t now = im.now_ms();
+  for (auto& lane : im.lanes) {
+    for (Work* w : lane->claimed) {
+      if (w->in_doubt) continue;  // leased by an earlier run: still to be settled
+      store::FinishStep release;
+      release.outcome_seq = w->seq;
+      release.step_index = w->step;
+      release.attempt_no = w->attempt_no;
+      release.at_ms = now;
+      release.classification = "released";
+      release.detail = "gateway stopping; not sent";
+      release.step_status = "pending";
+      release.next_attempt_at_ms = now;
+      ++im.store_writes_in_flight;
+      const bool queued = im.d.store.record(std::move(release), [&im](store::EngineWriteResult&&) {
+        std::lock_guard inner(im.m);
+        --im.store_writes_in_flight;
+        im.idle_cv.notify_all();
+      });
+      if (!queued) --im.store_writes_in_flight;
+    }
+    lane->claimed.clear();
+  }
   im.idle_cv.wait_for(lock, std::chrono::seconds(30),
                       [&] { return im.store_writes_in_flight == 0; });
   // Free what is left; it is all durable in the store.

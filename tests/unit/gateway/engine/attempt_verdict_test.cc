@@ -73,8 +73,7 @@ TEST(AttemptVerdict, RetryableBacksOffExponentiallyUpToTheCap) {
 
 TEST(AttemptVerdict, RetryAfterHintIsHonoured) {
   Fixture x;
-  const Verdict v =
-      x.judge(x.facts(sdk::WriteResult::retryable("429", milliseconds(5000)), 1));
+  const Verdict v = x.judge(x.facts(sdk::WriteResult::retryable("429", milliseconds(5000)), 1));
   ASSERT_EQ(v.kind, Kind::kRetry);
   EXPECT_GE(v.delay, milliseconds(5000));
 }

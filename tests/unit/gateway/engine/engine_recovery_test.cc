@@ -56,7 +56,8 @@ TEST(EngineRecovery, ALeasedAttemptIsProbedAndWrittenWhenNotFound) {
                       .count();
     claim.lease_expires_at_ms = claim.at_ms + 60'000;
     claim.lease_owner = "dead-run";
-    ASSERT_TRUE(store.record(claim, [&](store::EngineWriteResult&& r) { claimed.set_value(r.ok); }));
+    ASSERT_TRUE(
+        store.record(claim, [&](store::EngineWriteResult&& r) { claimed.set_value(r.ok); }));
     ASSERT_TRUE(claimed.get_future().get());
   }
   Harness h(kConfig, dir);
@@ -69,6 +70,28 @@ TEST(EngineRecovery, ALeasedAttemptIsProbedAndWrittenWhenNotFound) {
       << *o.attempts[0].detail;
   EXPECT_EQ(o.attempts[1].classification, "applied");
   EXPECT_EQ(h.records().size(), 1u);
+}
+
+TEST(EngineRecovery, AGracefulStopLeavesNothingInDoubt) {
+  const auto dir = fresh_dir("graceful");
+  {
+    Harness h(R"({"adapters": {"core": {"plugin": "testing", "config": {"latency_ms": 50},
+        "concurrency": 2}}, "plans": {"*": [{"adapter": "core"}]}})",
+              dir);
+    for (int i = 0; i < 20; ++i)
+      h.post_async("g-" + std::to_string(i), "acct-" + std::to_string(i));
+    std::this_thread::sleep_for(120ms);
+  }  // stop while steps are claimed and being written
+  store::SqliteStoreOptions options;
+  options.path = dir / "coregate.db";
+  store::SqliteOutcomeStore store(options);
+  size_t unfinished = 0, leased = 0;
+  store.scan_unfinished([&](store::UnfinishedOutcome&& o) {
+    ++unfinished;
+    for (const auto& step : o.steps) leased += step.status == "leased" ? 1 : 0;
+  });
+  EXPECT_GT(unfinished, 0u);  // the stop really interrupted work
+  EXPECT_EQ(leased, 0u);      // ...but handed every unsent claim back
 }
 
 TEST(EngineRecovery, RetryDelaysComeFromTheInjectedClockAndRandomSource) {
@@ -150,7 +173,8 @@ std::unique_ptr<mapping::MappingRegistry> example_mappings() {
 }
 
 std::string promise_to_pay(const std::string& amount) {
-  std::ifstream in(std::string(COREGATE_SOURCE_DIR) + "/examples/mappings/samples/promise_to_pay.json");
+  std::ifstream in(std::string(COREGATE_SOURCE_DIR) +
+                   "/examples/mappings/samples/promise_to_pay.json");
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const auto at = text.find("\"1500.00\"");
   return text.replace(at, 9, "\"" + amount + "\"");
@@ -162,8 +186,8 @@ TEST(EngineMapping, TheMappedRecordIsWhatTheAdapterReceives) {
       "plans": {"arrangement.promise_to_pay": [{"adapter": "core",
                 "mapping": "promise_to_pay.arrangement_row"}]}})";
   Harness h(cfg, fresh_dir("mapping"), mappings.get());
-  const std::string good = h.post("account:4000123456", "arrangement.promise_to_pay",
-                                  promise_to_pay("1500.00"));
+  const std::string good =
+      h.post("account:4000123456", "arrangement.promise_to_pay", promise_to_pay("1500.00"));
   const std::string bad = h.post("account:4000123456", "arrangement.promise_to_pay",
                                  promise_to_pay("12345678"));  // too big for S9(7)V99
   ASSERT_TRUE(h.drained());
@@ -208,7 +232,8 @@ TEST(EngineExceptions, ReplayAfterTheFixIsAppliedAndDiscardEndsTheOutcome) {
   replay.exception_id = exceptions[0].id;
   replay.action = "replay";
   replay.principal = "ops";
-  replay.corrected_body = R"({"type": "account.note_added", "subject": "acct-1", "data": {"x": 1}})";
+  replay.corrected_body =
+      R"({"type": "account.note_added", "subject": "acct-1", "data": {"x": 1}})";
   replay.new_key = true;
   const auto replayed = resolve(replay);
   ASSERT_TRUE(replayed.ok) << replayed.error;

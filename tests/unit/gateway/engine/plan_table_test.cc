@@ -78,8 +78,7 @@ TEST(PlanTable, ErrorsNameTheKey) {
   EXPECT_NE(error_of(base + R"({"a*b": [{"adapter": "core"}]}})").find("prefix.*"),
             std::string::npos);
   EXPECT_NE(error_of(base + R"({"x": []}})").find("at least one step"), std::string::npos);
-  EXPECT_NE(error_of(base + R"({"*": [{"adapter": "core", "policy": {"max_attempts": 0}}]}})"),
-            "");
+  EXPECT_NE(error_of(base + R"({"*": [{"adapter": "core", "policy": {"max_attempts": 0}}]}})"), "");
 }
 
 AdapterPolicy policy(std::string_view block) {

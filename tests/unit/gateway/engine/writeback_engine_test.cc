@@ -30,8 +30,8 @@ std::string config(const std::string& faults = "{}", const std::string& engine_k
             R"("retry": {"base_delay": "2ms", "max_delay": "20ms", "max_attempts": 6})";
   if (keys.find("\"breaker\"") == std::string::npos)
     keys += R"(, "breaker": {"consecutive_failures": 1000, "minimum_calls": 1000, "window": 1000})";
-  return R"({"adapters": {"core": {"plugin": "testing", "config": {"faults": )" + faults +
-         "}, " + keys + R"(}}, "plans": {"*": [{"adapter": "core"}]}})";
+  return R"({"adapters": {"core": {"plugin": "testing", "config": {"faults": )" + faults + "}, " +
+         keys + R"(}}, "plans": {"*": [{"adapter": "core"}]}})";
 }
 
 std::vector<store::ExceptionRecord> open_exceptions(Harness& h) {
@@ -246,7 +246,8 @@ TEST(WritebackEngine, APoisonSubjectDoesNotDelayOthers) {
                    R"("retry": {"base_delay": "5ms", "max_delay": "10ms", "max_attempts": 1000})"),
             fresh_dir("poison"));
   const std::string first_poison = h.post("poison");
-  for (int i = 0; i < 200; ++i) h.post_async("ok-" + std::to_string(i), "acct-" + std::to_string(i));
+  for (int i = 0; i < 200; ++i)
+    h.post_async("ok-" + std::to_string(i), "acct-" + std::to_string(i));
   const std::string second_poison = h.post("poison");
   const auto deadline = std::chrono::steady_clock::now() + 20s;
   while (h.records().size() < 200 && std::chrono::steady_clock::now() < deadline) {
@@ -269,9 +270,7 @@ TEST(WritebackEngine, BreakerOpensHoldsHalfOpensAndCloses) {
             fresh_dir("breaker"));
   for (int i = 0; i < 5; ++i) h.post("acct-" + std::to_string(i));
   auto state = [&] { return h.engine().adapter_status("core")->breaker_state; };
-  auto attempts = [&] {
-    return h.engine().adapter_status("core")->retries;
-  };
+  auto attempts = [&] { return h.engine().adapter_status("core")->retries; };
   const auto deadline = std::chrono::steady_clock::now() + 10s;
   while (state() != "open" && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(1ms);
