@@ -288,6 +288,8 @@ class PlanCompiler {
     }
     plan->to_system_top_level = to_system_top.size();
     plan->to_canonical_top_level = to_canonical_top.size();
+    plan->to_system_template = output_template(plan->steps, true);
+    plan->to_canonical_template = output_template(plan->steps, false);
     return plan;
   }
 
@@ -739,6 +741,38 @@ class PlanCompiler {
                 "add \"direction\": \"to_canonical\" (and a second rule for to_system)");
     }
     step.when = std::move(condition);
+  }
+
+  // Lays out the output record of one direction (plan.h OutputTemplate) and numbers the output
+  // paths by slot.
+  static OutputTemplate output_template(std::vector<Step>& steps, bool to_system) {
+    OutputTemplate layout;
+    layout.usable = true;
+    json::value built(json::object_kind);
+    for (Step& step : steps) {
+      if (to_system ? !step.to_system : !step.to_canonical) continue;
+      for (JsonPath& path : to_system ? step.system : step.canonical) {
+        if (path.find(built) != nullptr) {
+          return OutputTemplate{};  // alternatives share this output: build by key
+        }
+        if (!path.assign(built.get_object(), nullptr)) return OutputTemplate{};
+        path.set_output_slot(static_cast<std::uint32_t>(layout.paths.size()));
+        layout.paths.push_back(&path);
+        if (path.segments().size() > 1) layout.flat = false;
+      }
+    }
+    layout.record = std::move(built.get_object());
+    for (const JsonPath* path : layout.paths) {
+      std::vector<std::uint32_t> position;
+      const json::object* object = &layout.record;
+      for (const std::string& key : path->segments()) {
+        auto it = object->find(key);
+        position.push_back(static_cast<std::uint32_t>(it - object->begin()));
+        if (it->value().is_object()) object = &it->value().get_object();
+      }
+      layout.positions.push_back(std::move(position));
+    }
+    return layout;
   }
 
   // Two unconditional rules may not write the same output, and no output may sit inside

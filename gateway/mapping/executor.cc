@@ -105,8 +105,9 @@ struct Produced {
 // Per-thread buffers reused across records: apply() allocates for text only when a value
 // outgrows every earlier one on this thread.
 struct Scratch {
-  std::string operation;  // text an operation built (decimal, date, cast, concat)
-  std::string fitted;     // the same after fixed-width padding
+  std::string operation;                // text an operation built (decimal, date, cast, concat)
+  std::string fitted;                   // the same after fixed-width padding
+  std::vector<unsigned char> produced;  // output template slots written by this record
 };
 Scratch& thread_scratch() {
   thread_local Scratch scratch;
@@ -127,13 +128,22 @@ std::uint32_t* thread_hints(const Plan& plan) {
 
 class Run {
  public:
-  Run(const json::value& input, Direction direction, MapResult& result, std::uint32_t* hints)
+  // `layout`: the direction's output template when result.output is a copy of its record (values
+  // are then stored by slot), else null (values are inserted by key).
+  Run(const json::value& input, Direction direction, MapResult& result, std::uint32_t* hints,
+      const detail::OutputTemplate* layout)
       : input_(input),
         hints_(hints),
         to_system_(direction == Direction::to_system),
         result_(result),
         output_(result.output.get_object()),
-        scratch_(thread_scratch()) {}
+        scratch_(thread_scratch()),
+        layout_(layout) {
+    if (layout_) scratch_.produced.assign(layout_->paths.size(), 0);
+  }
+
+  // Outputs stored in the template's slots.
+  std::size_t produced_count() const { return produced_; }
 
   void step(const Step& s) {
     step_ = &s;
@@ -492,8 +502,9 @@ class Run {
     const auto& from = to_system_ ? s.codes.canonical_codes : s.codes.system_codes;
     const auto& to = to_system_ ? s.codes.system_codes : s.codes.canonical_codes;
     for (std::size_t i = 0; i < from.size(); ++i) {
-      const bool same =
-          in.is_string() ? (from[i].is_string() && from[i].get_string() == text) : from[i] == in;
+      const bool same = in.is_string()
+                            ? (from[i].is_string() && same_text(from[i].get_string(), text))
+                            : from[i] == in;
       if (same) {
         out = Produced::of_value(to[i]).safe();
         return true;
@@ -650,6 +661,10 @@ class Run {
         !system_text(s, value)) {
       return;
     }
+    if (layout_) {
+      store_in_slot(path.output_slot(), value);
+      return;
+    }
     bool stored = false;
     switch (value.kind) {
       case Produced::Kind::text:
@@ -672,6 +687,65 @@ class Run {
       fail(MapErrorCode::wrong_type,
            "cannot write " + path.text() + ": a value on its way is not an object");
     }
+  }
+
+  // The template member of `slot` is replaced in place: no key look-up, no insertion. Every
+  // member of the copied template already lives in the output's storage.
+  void store_in_slot(std::uint32_t slot, const Produced& value) {
+    json::value& target = slot_value(output_, layout_->positions[slot]);
+    switch (value.kind) {
+      case Produced::Kind::text:
+        target.emplace_string().assign(json::string_view(value.text.data(), value.text.size()));
+        break;
+      case Produced::Kind::integer:
+        target.emplace_int64() = value.integer;
+        break;
+      case Produced::Kind::unsigned_integer:
+        target.emplace_uint64() = value.unsigned_integer;
+        break;
+      case Produced::Kind::boolean:
+        target.emplace_bool() = value.boolean;
+        break;
+      case Produced::Kind::value:
+        target = *value.value;
+        break;
+    }
+    if (!scratch_.produced[slot]) {
+      scratch_.produced[slot] = 1;
+      ++produced_;
+    }
+  }
+
+ public:
+  // A record that did not write every output (optional or conditional rules, or errors): leaves
+  // exactly what inserting the written values in step order would have built.
+  void drop_unwritten() {
+    const auto& produced = scratch_.produced;
+    if (layout_->flat) {
+      // Slot i is member i; erasing from the back keeps the earlier positions valid.
+      for (std::size_t slot = produced.size(); slot-- > 0;) {
+        if (!produced[slot]) output_.stable_erase(output_.begin() + slot);
+      }
+      return;
+    }
+    // Nested: a parent object's place depends on which of its members came first, so rebuild.
+    json::object rebuilt(output_.storage());
+    rebuilt.reserve(output_.size());
+    for (std::size_t slot = 0; slot < produced.size(); ++slot) {
+      if (!produced[slot]) continue;
+      (void)layout_->paths[slot]->assign(rebuilt,
+                                         std::move(slot_value(output_, layout_->positions[slot])));
+    }
+    output_ = std::move(rebuilt);
+  }
+
+ private:
+  static json::value& slot_value(json::object& root, const std::vector<std::uint32_t>& position) {
+    json::object* object = &root;
+    for (std::size_t i = 0; i + 1 < position.size(); ++i) {
+      object = &object->begin()[position[i]].value().get_object();
+    }
+    return object->begin()[position.back()].value();
   }
 
   // Fixed width, layout length and character set for a value bound for the system.
@@ -742,6 +816,8 @@ class Run {
   MapResult& result_;
   json::object& output_;
   Scratch& scratch_;
+  const detail::OutputTemplate* layout_;
+  std::size_t produced_ = 0;
   const Step* step_ = nullptr;
   const JsonPath* input_path_ = nullptr;
 };
@@ -750,22 +826,31 @@ class Run {
 
 MapResult CompiledMapping::apply(const json::value& input, Direction direction,
                                  json::storage_ptr storage) const {
-  // Constructed in place: assigning a value would copy it into the target's (default) storage.
-  MapResult result{false, json::value(json::object_kind, std::move(storage)), {}};
   const Plan& plan = *plan_;
   const bool to_system = direction == Direction::to_system;
-  result.output.get_object().reserve(to_system ? plan.to_system_top_level
-                                               : plan.to_canonical_top_level);
+  const detail::OutputTemplate& layout =
+      to_system ? plan.to_system_template : plan.to_canonical_template;
   if (!input.is_object()) {
+    MapResult result{false, json::value(json::object_kind, std::move(storage)), {}};
     result.errors.push_back(MapError{
         MapErrorCode::wrong_type, "", -1, "",
         "the input record must be a JSON object, not " + std::string(json_kind_name(input))});
     return result;
   }
-  Run run(input, direction, result, thread_hints(plan));
+  // Constructed in place: assigning a value would copy it into the target's (default) storage.
+  MapResult result{false,
+                   layout.usable ? json::value(layout.record, std::move(storage))
+                                 : json::value(json::object_kind, std::move(storage)),
+                   {}};
+  if (!layout.usable) {
+    result.output.get_object().reserve(to_system ? plan.to_system_top_level
+                                                 : plan.to_canonical_top_level);
+  }
+  Run run(input, direction, result, thread_hints(plan), layout.usable ? &layout : nullptr);
   for (const Step* step : to_system ? plan.to_system_steps : plan.to_canonical_steps) {
     run.step(*step);
   }
+  if (layout.usable && run.produced_count() != layout.paths.size()) run.drop_unwritten();
   result.ok = result.errors.empty();
   return result;
 }

@@ -69,7 +69,7 @@ const boost::json::value* JsonPath::find(const boost::json::value& root,
       const std::size_t guess = *hint;
       if (guess < object->size()) {
         const auto& member = object->begin()[guess];
-        if (member.key() == segment.key) {
+        if (same_text(member.key(), segment.key)) {
           current = &member.value();
           ++hint;
           continue;

@@ -2,6 +2,7 @@
 // gateway/mapping (the public API is mapping.h).
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 #include <optional>
@@ -104,6 +105,19 @@ struct Step {
   Side constant_side = Side::system;
 };
 
+// The output record of one direction laid out at load: every output path in step order, holding
+// null. apply() copies it (Boost.JSON's copy needs no key look-ups) and stores each
+// value by position instead of inserting by key, which is what building an object costs most (find
+// + insert per member). Used only when every output path is written by one rule, so the member
+// order is the one inserting in step order gives.
+struct OutputTemplate {
+  bool usable = false;  // false: outputs are built by key (conditional alternatives share a path)
+  bool flat = true;     // every output is a top-level member (slot i is member i)
+  boost::json::object record;                         // the layout, each output holding null
+  std::vector<const JsonPath*> paths;                 // slot → its output path
+  std::vector<std::vector<std::uint32_t>> positions;  // slot → member index at each level
+};
+
 struct Plan {
   std::string name;
   std::string source;
@@ -114,6 +128,8 @@ struct Plan {
   std::size_t to_system_top_level = 0;  // distinct top-level output members (reserve)
   std::size_t to_canonical_top_level = 0;
   std::uint32_t hint_count = 0;  // member-position hints for input look-ups (JsonPath::find)
+  OutputTemplate to_system_template;
+  OutputTemplate to_canonical_template;
 };
 
 }  // namespace coregate::mapping::detail

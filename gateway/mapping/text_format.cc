@@ -21,7 +21,7 @@ char32_t decode(std::string_view text, std::size_t& i) {
   return cp;
 }
 
-bool is_ebcdic_invariant(char32_t cp) {
+constexpr bool is_ebcdic_invariant(char32_t cp) {
   if ((cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9')) return true;
   switch (cp) {
     case ' ':
@@ -100,22 +100,31 @@ std::string_view trim_padding(std::string_view text, const TextLayout& layout) {
   return text.substr(0, end);
 }
 
+namespace {
+
+using ByteTable = std::array<bool, 256>;
+
+constexpr ByteTable allowed_bytes(bool ebcdic) {
+  ByteTable table{};
+  for (char32_t cp = 0x20; cp < 0x7F; ++cp) table[cp] = !ebcdic || is_ebcdic_invariant(cp);
+  return table;
+}
+
+constexpr ByteTable kAsciiAllowed = allowed_bytes(false);
+constexpr ByteTable kEbcdicAllowed = allowed_bytes(true);
+
+}  // namespace
+
 std::optional<UnrepresentableCharacter> find_unrepresentable(std::string_view utf8,
                                                              Charset charset) {
   if (charset == Charset::utf8 || charset == Charset::code_page) return std::nullopt;
-  // Fast path: every byte is an allowed ASCII character (the normal case) — no decoding.
-  static const auto kAllowed = [] {
-    std::array<std::array<bool, 128>, 2> table{};
-    for (char32_t cp = 0x20; cp < 0x7F; ++cp) {
-      table[0][cp] = true;
-      table[1][cp] = is_ebcdic_invariant(cp);
-    }
-    return table;
-  }();
-  const auto& allowed = kAllowed[charset == Charset::ascii ? 0 : 1];
+  // Fast path: every byte is an allowed ASCII character (the normal case) — no decoding. One
+  // 256-entry table per charset (bytes >= 0x80 are never allowed here), built once at start-up,
+  // so the loop is a load and a test per byte.
+  const auto& allowed = charset == Charset::ascii ? kAsciiAllowed : kEbcdicAllowed;
   bool all_allowed = true;
   for (unsigned char byte : utf8) {
-    if (byte >= 0x80 || !allowed[byte]) {
+    if (!allowed[byte]) {
       all_allowed = false;
       break;
     }

@@ -2,7 +2,8 @@
 // code tables, fixed-width text, a cast, constants, a condition) mapped canonical → system and
 // system → canonical. Target (issue 5): ≥ 1,000,000 records/s.
 //
-// Usage: mapping_bench [records]   (default 2,000,000 per measurement)
+// Usage: mapping_bench [records] [filter]   (default 2,000,000 per measurement; with a filter,
+// only the measurements whose label contains it run: e.g. "to_system, reused" for a profile)
 #include <boost/json.hpp>
 #include <boost/json/monotonic_resource.hpp>
 
@@ -70,8 +71,11 @@ double thread_cpu_seconds() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
+const char* g_filter = nullptr;
+
 template <typename Body>
 double measure(const char* label, long records, Body body) {
+  if (g_filter != nullptr && std::string(label).find(g_filter) == std::string::npos) return 0;
   long failures = 0;
   const auto start = std::chrono::steady_clock::now();
   const double cpu_start = thread_cpu_seconds();
@@ -93,6 +97,7 @@ double measure(const char* label, long records, Body body) {
 
 int main(int argc, char** argv) {
   const long records = argc > 1 ? std::atol(argv[1]) : 2'000'000;
+  if (argc > 2) g_filter = argv[2];
   coregate::mapping::CompileOptions options;
   auto mapping = coregate::mapping::compile_mapping(json::parse(kMapping), "bench", options);
   const json::value canonical = json::parse(kRecord);

@@ -106,10 +106,23 @@ TEST(CheckCommand, SectionsServeReadsAreCheckedToo) {
 
 TEST(CheckCommand, ShippedExampleConfigsPass) {
   const std::string examples = std::string(COREGATE_SOURCE_DIR) + "/examples";
+  // The quickstart's ODBC adapter connects to its core banking database at create, as serve does.
+  const auto db = std::filesystem::temp_directory_path() /
+                  ("coregate-check-core-banking-" + std::to_string(::getpid()) + ".db");
+  std::filesystem::remove(db);
+  ASSERT_EQ(run_process({"/bin/sh", "-c",
+                         "/usr/bin/sqlite3 '" + db.string() + "' < '" + examples +
+                             "/quickstart/core_banking.sql'"},
+                        std::chrono::seconds(30))
+                .exit_code,
+            0);
   ProcessResult quickstart = run_process(
       {binary_path("coregate").string(), "check", "--config",
        examples + "/quickstart/coregate.json"},
-      std::chrono::seconds(60), {{"COREGATE_QUICKSTART_TOKEN", "example-token-for-check"}});
+      std::chrono::seconds(60),
+      {{"COREGATE_QUICKSTART_TOKEN", "example-token-for-check"},
+       {"COREGATE_QUICKSTART_DB", db.string()}});
+  std::filesystem::remove(db);
   EXPECT_EQ(quickstart.exit_code, 0) << quickstart.out << quickstart.err;
   ProcessResult testing = run_process(
       {binary_path("coregate").string(), "check", "--config", examples + "/testing/coregate.json"},

@@ -17,7 +17,8 @@ TEST(CliHelp, VersionAndHelp) {
 }
 
 TEST(CliHelp, EveryVerbAnswersHelp) {
-  for (const char* verb : {"serve", "check", "plugins", "map", "validate", "copybook"}) {
+  for (const char* verb :
+       {"serve", "check", "plugins", "map", "validate", "copybook", "exceptions", "audit"}) {
     ProcessResult r = coregate({verb, "--help"});
     EXPECT_EQ(r.exit_code, 0) << verb << ": " << r.err;
     EXPECT_NE(r.out.find(std::string("usage: coregate ") + verb), std::string::npos)
