@@ -71,8 +71,10 @@ function(coregate_test name)
   if(NOT ARG_LABELS)
     set(ARG_LABELS unit)
   endif()
+  # PROPERTIES is itself a list: escape the label list so every label survives, not only the first.
+  string(REPLACE ";" "\\;" labels "${ARG_LABELS}")
   gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST
-    PROPERTIES TIMEOUT ${ARG_TIMEOUT} LABELS "${ARG_LABELS}")
+    PROPERTIES TIMEOUT ${ARG_TIMEOUT} LABELS "${labels}")
 endfunction()
 
 # A libFuzzer target (only in a clang build with COREGATE_BUILD_FUZZ). A short smoke run is

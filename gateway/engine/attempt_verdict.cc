@@ -60,6 +60,15 @@ Verdict judge_attempt(const AttemptFacts& facts, const RetryPolicy& retry, OnAmb
     if (probe.state == sdk::ProbeState::kNotFound) {
       return retry_or_fail(facts, retry, random, std::move(detail));
     }
+    if (on_ambiguous == OnAmbiguous::kException) {
+      Verdict again = retry_or_fail(facts, retry, random, std::move(detail));
+      if (again.kind == Verdict::Kind::kRetry) {
+        again.still_in_doubt = true;
+      } else {
+        again.cause = store::ExceptionCause::kAmbiguousUnresolved;
+      }
+      return again;
+    }
   } else {
     detail += std::string(detail.empty() ? "" : "; ") + "no probe";
   }

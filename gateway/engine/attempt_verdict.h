@@ -6,7 +6,11 @@
 //                              max_age_exceeded
 //   REJECTED                -> failed: rejected
 //   AMBIGUOUS + probe       -> applied (probe found it) | as RETRYABLE (probe: not found)
-//   AMBIGUOUS, no verdict   -> on_ambiguous: retry (as RETRYABLE; only for targets that dedup by
+//   AMBIGUOUS, probe unknown-> on_ambiguous retry: as RETRYABLE; exception: probe again later
+//                              (still in doubt, nothing written), failed: ambiguous_unresolved
+//                              once the budget is spent — a probe that cannot reach the target
+//                              (it is down) is a reason to wait, not to give up
+//   AMBIGUOUS, no probe     -> on_ambiguous: retry (as RETRYABLE; only for targets that dedup by
 //                              key) or failed: ambiguous_unresolved
 // A pure function of its inputs, so every row of that table is unit-tested with an injected clock
 // and random source.
@@ -40,8 +44,9 @@ struct [[nodiscard]] Verdict {
   std::chrono::milliseconds delay{0};                              // kRetry
   store::ExceptionCause cause = store::ExceptionCause::kRejected;  // kFailed
   std::string reference;                                           // kApplied
-  bool duplicate = false;  // kApplied through ALREADY_APPLIED
-  std::string detail;      // the diagnostic, with the probe's verdict and the budget's reason
+  bool duplicate = false;       // kApplied through ALREADY_APPLIED
+  bool still_in_doubt = false;  // kRetry: probe again next time, do not write
+  std::string detail;           // the diagnostic, with the probe's verdict and the budget's reason
 };
 
 Verdict judge_attempt(const AttemptFacts& facts, const RetryPolicy& retry, OnAmbiguous on_ambiguous,

@@ -34,18 +34,19 @@ std::string_view to_string(BreakerState s) {
   return "closed";
 }
 
-bool CircuitBreaker::allow() {
+CircuitBreaker::Admission CircuitBreaker::admit() {
   std::lock_guard lock(mutex_);
   if (state_ == BreakerState::kOpen) {
-    if (clock_.now() < opened_at_ + policy_.open_for) return false;
+    const TimePoint reopen = opened_at_ + policy_.open_for;
+    if (clock_.now() < reopen) return {false, reopen};
     state_ = BreakerState::kHalfOpen;
     trials_in_flight_ = 0;
   }
   if (state_ == BreakerState::kHalfOpen) {
-    if (trials_in_flight_ >= policy_.trial_calls) return false;
+    if (trials_in_flight_ >= policy_.trial_calls) return {false, std::nullopt};
     ++trials_in_flight_;
   }
-  return true;
+  return {true, std::nullopt};
 }
 
 void CircuitBreaker::trip(TimePoint now) {

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <string_view>
 
 #include "gateway/config/config_node.h"
@@ -45,7 +46,17 @@ class CircuitBreaker {
 
   // May a call go to the target now? In half_open this reserves one of the trial calls; the
   // caller must report its result with on_success or on_failure (or on_neutral).
-  [[nodiscard]] bool allow();
+  [[nodiscard]] bool allow() { return admit().allowed; }
+
+  // allow() with the reason of a refusal, decided under one lock so a caller cannot miss the
+  // moment the breaker reopens: when refused because it is open, `wake_at` is when a trial will
+  // be let through; when refused because half-open trials are out, `wake_at` is empty (their
+  // results decide).
+  struct Admission {
+    bool allowed = false;
+    std::optional<TimePoint> wake_at;
+  };
+  [[nodiscard]] Admission admit();
   void on_success();
   void on_failure();
   // A call that says nothing about health (REJECTED): releases a trial slot without a verdict.

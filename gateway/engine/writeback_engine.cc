@@ -69,6 +69,7 @@ struct Work {
   uint64_t global_ticket = 0;
   int64_t not_before_ms = 0;  // a persisted retry time: wait for it before claiming
   bool in_doubt = false;      // a leased attempt found at start-up: settle it before writing again
+  uint16_t probe_rounds = 0;  // probes of the current in-doubt attempt so far
   Phase phase = Phase::kQueued;
   std::unique_ptr<Payload> payload;  // null: read back from the store when its turn comes
   std::vector<std::optional<std::string>> references;  // per finished step
@@ -91,7 +92,8 @@ struct Lane {
   std::deque<Work*> claimed;  // claimed (leased), waiting for a worker
   size_t claiming = 0;
   size_t running = 0;
-  size_t waiting = 0;  // on a retry timer
+  size_t waiting = 0;    // on a retry timer
+  size_t finishing = 0;  // written, result being committed
   bool pump_timer_armed = false;
   OldestTracker oldest;
 
@@ -171,11 +173,12 @@ struct WritebackEngine::Impl {
   int64_t now_ms() const { return to_ms(d.clock.now()); }
 
   size_t lane_for(std::string_view adapter_name);
-  const Route* route_for_steps(const std::vector<store::PendingStep>& steps, size_t from);
+  const Route* route_for_steps(const std::vector<store::PendingStep>& steps, std::string_view type);
   std::unique_ptr<Work> work_from_unfinished(store::UnfinishedOutcome&& o);
 
   void enqueue_locked(Work* w);
   void activate_locked(Work* w);
+  void make_ready_locked(Lane& lane, Work* w);
   void pump_locked(Lane& lane);
   void claim_locked(Lane& lane, Work* w);
   void arm_timer_locked(int64_t due_ms, TimerEntry entry);
@@ -207,20 +210,33 @@ size_t WritebackEngine::Impl::lane_for(std::string_view adapter_name) {
 }
 
 const Route* WritebackEngine::Impl::route_for_steps(const std::vector<store::PendingStep>& steps,
-                                                    size_t) {
+                                                    std::string_view type) {
   // The steps as stored with the outcome win over today's plan: a config change never rewrites
-  // where an accepted outcome goes.
-  std::string signature;
+  // where an accepted outcome goes. A step's retry budget comes from the adapter, narrowed by the
+  // plan step's "policy" when today's plan for the type still has the same steps.
+  const Plan* plan = d.plans.resolve(type);
+  bool plan_matches = plan != nullptr && plan->steps.size() == steps.size();
+  for (size_t i = 0; plan_matches && i < steps.size(); ++i) {
+    plan_matches =
+        plan->steps[i].adapter == steps[i].adapter && plan->steps[i].mapping == steps[i].mapping;
+  }
+  std::string signature = plan_matches ? plan->pattern + '\x1d' : std::string();
   for (const auto& s : steps) signature += s.adapter + '\x1f' + s.mapping + '\x1e';
   auto& slot = stored_routes[signature];
   if (!slot) {
     slot = std::make_unique<Route>();
-    for (const auto& s : steps) {
+    for (size_t i = 0; i < steps.size(); ++i) {
+      const auto& s = steps[i];
       RouteStep step;
       step.lane = lane_for(s.adapter);
       step.mapping_name = s.mapping;
       if (!s.mapping.empty()) step.mapping = d.mappings.find(s.mapping);
       step.retry = lanes[step.lane]->policy.retry;
+      if (plan_matches) {
+        const StepSpec& spec = plan->steps[i];
+        if (spec.max_attempts) step.retry.max_attempts = *spec.max_attempts;
+        if (spec.max_age) step.retry.max_age = *spec.max_age;
+      }
       slot->steps.push_back(std::move(step));
     }
   }
@@ -232,7 +248,7 @@ std::unique_ptr<Work> WritebackEngine::Impl::work_from_unfinished(store::Unfinis
   w->seq = o.seq;
   w->subject_key = subject_key_of(o.subject);
   w->created_ms = o.created_at_ms;
-  w->route = route_for_steps(o.steps, 0);
+  w->route = route_for_steps(o.steps, o.type);
   w->references.resize(o.steps.size());
   size_t current = o.steps.size();
   for (size_t i = 0; i < o.steps.size(); ++i) {
@@ -250,7 +266,7 @@ std::unique_ptr<Work> WritebackEngine::Impl::work_from_unfinished(store::Unfinis
   w->key_generation = step.key_generation;
   w->in_doubt = step.status == "leased";
   // A retry time that was persisted: honour it.
-  if (!w->in_doubt && step.next_attempt_at_ms) w->not_before_ms = *step.next_attempt_at_ms;
+  if (step.next_attempt_at_ms) w->not_before_ms = *step.next_attempt_at_ms;
   return w;
 }
 
@@ -273,18 +289,24 @@ void WritebackEngine::Impl::enqueue_locked(Work* w) {
 void WritebackEngine::Impl::activate_locked(Work* w) {
   Lane& lane = *lanes[w->route->steps[w->step].lane];
   w->lane_ticket = lane.oldest.arrive(now_ms());
-  if (w->in_doubt) {
-    // Already leased by the previous run: straight to a worker, which settles it first.
-    w->phase = Phase::kClaimed;
-    lane.claimed.push_back(w);
-    lane.work_cv.notify_one();
-    return;
-  }
   if (w->not_before_ms > now_ms()) {
     w->phase = Phase::kWaiting;
     ++lane.waiting;
     arm_timer_locked(w->not_before_ms, TimerEntry{w, kNoLane});
     w->not_before_ms = 0;
+    return;
+  }
+  w->not_before_ms = 0;
+  make_ready_locked(lane, w);
+}
+
+void WritebackEngine::Impl::make_ready_locked(Lane& lane, Work* w) {
+  if (w->in_doubt) {
+    // Already leased (by a dead run, or kept in doubt after an inconclusive probe): straight to a
+    // worker, which settles it by probe before anything is written again.
+    w->phase = Phase::kClaimed;
+    lane.claimed.push_back(w);
+    lane.work_cv.notify_one();
     return;
   }
   w->phase = Phase::kReady;
@@ -302,13 +324,18 @@ void WritebackEngine::Impl::pump_locked(Lane& lane) {
   if (!started || stopping) return;
   const size_t window = static_cast<size_t>(lane.policy.concurrency) * options.claim_window_factor;
   while (!lane.ready.empty() && lane.claiming + lane.claimed.size() + lane.running < window) {
-    if (!lane.breaker->allow()) {
-      // Open: wake up when it lets a trial through. Half-open with its trials out: the trials'
-      // results pump the lane again.
-      if (lane.breaker->state() == BreakerState::kOpen && !lane.pump_timer_armed) {
+    const CircuitBreaker::Admission admission = lane.breaker->admit();
+    if (!admission.allowed) {
+      // Open: wake up when it lets a trial through (rounded up to the next millisecond, so the
+      // timer never fires just before the breaker is ready). Half-open with its trials out: the
+      // trials' results pump the lane again.
+      if (admission.wake_at && !lane.pump_timer_armed) {
         lane.pump_timer_armed = true;
-        const size_t index = lane_by_name.at(lane.name);
-        arm_timer_locked(to_ms(lane.breaker->reopens_at()), TimerEntry{nullptr, index});
+        const int64_t wake_ms =
+            std::chrono::duration_cast<milliseconds>(admission.wake_at->time_since_epoch() +
+                                                     std::chrono::microseconds(999))
+                .count();
+        arm_timer_locked(wake_ms, TimerEntry{nullptr, lane_by_name.at(lane.name)});
       }
       return;
     }
@@ -414,10 +441,11 @@ void WritebackEngine::Impl::run_attempt(Lane& lane, Work* w) {
     finish.detail = "circuit breaker open; not sent";
     finish.step_status = "pending";
     finish.next_attempt_at_ms = finish.at_ms;
+    finish.released = true;
     Verdict release;
     release.kind = Verdict::Kind::kRetry;
     release.detail = finish.detail;
-    --w->budget_attempts;
+    if (--w->budget_attempts == 0) w->first_attempt_ms = 0;
     submit_finish(lane, w, std::move(finish), std::move(release));
     return;
   }
@@ -425,6 +453,9 @@ void WritebackEngine::Impl::run_attempt(Lane& lane, Work* w) {
   const std::string key = step_key(p, w->step, w->key_generation);
   const int64_t started = now_ms();
 
+  // Each later probe of the same in-doubt attempt spends budget like an attempt would, so a
+  // target that stays unreachable ends in the exception queue, not in an endless probe loop.
+  if (w->in_doubt && w->probe_rounds++ > 0) ++w->budget_attempts;
   AttemptFacts facts;
   facts.attempts = std::max<uint32_t>(1, w->budget_attempts);
   facts.first_attempt = from_ms(w->first_attempt_ms != 0 ? w->first_attempt_ms : started);
@@ -526,7 +557,8 @@ void WritebackEngine::Impl::run_attempt(Lane& lane, Work* w) {
       if (w->step + 1 == w->route->steps.size()) finish.outcome_status = "applied";
       break;
     case Verdict::Kind::kRetry:
-      finish.step_status = "pending";
+      // Still in doubt: the step stays leased in the store, so even a restart probes it first.
+      finish.step_status = verdict.still_in_doubt ? "leased" : "pending";
       finish.next_attempt_at_ms = at + verdict.delay.count();
       break;
     case Verdict::Kind::kFailed: {
@@ -592,6 +624,7 @@ void WritebackEngine::Impl::submit_finish(Lane& lane, Work* w, store::FinishStep
   {
     std::lock_guard lock(m);
     --lane.running;
+    ++lane.finishing;
     w->phase = Phase::kFinishing;
     ++store_writes_in_flight;
     pump_locked(lane);
@@ -612,8 +645,10 @@ void WritebackEngine::Impl::record_terminal_locked(Lane& lane, bool applied) {
 void WritebackEngine::Impl::on_finish_committed(Lane& lane, Work* w,
                                                 const store::FinishStep& finish,
                                                 const Verdict& verdict) {
-  w->in_doubt = false;
-  if (verdict.kind != Verdict::Kind::kApplied) {
+  w->in_doubt = verdict.kind == Verdict::Kind::kRetry && verdict.still_in_doubt;
+  if (!w->in_doubt) w->probe_rounds = 0;
+  --lane.finishing;
+  if (verdict.kind != Verdict::Kind::kApplied && !finish.released) {
     lane.last_error = verdict.detail.empty() ? finish.classification : verdict.detail;
     lane.last_error_at_ms = finish.at_ms;
   }
@@ -640,7 +675,7 @@ void WritebackEngine::Impl::on_finish_committed(Lane& lane, Work* w,
       return;
     }
     case Verdict::Kind::kRetry:
-      if (finish.classification != "released") {
+      if (!finish.released) {
         ++lane.retries;
         retries->labels({lane.name}).inc();
       }
@@ -731,9 +766,7 @@ void WritebackEngine::Impl::run_timers() {
       Work* w = entry.work;
       Lane& lane = *lanes[w->route->steps[w->step].lane];
       --lane.waiting;
-      w->phase = Phase::kReady;
-      lane.ready.push_back(w);
-      pump_locked(lane);
+      make_ready_locked(lane, w);
     } else if (entry.lane != kNoLane) {
       Lane& lane = *lanes[entry.lane];
       lane.pump_timer_armed = false;
@@ -765,7 +798,7 @@ AdapterStatus WritebackEngine::Impl::status_locked(const Lane& lane) const {
   const BreakerState breaker = lane.breaker->state();
   s.breaker_state = std::string(to_string(breaker));
   if (breaker == BreakerState::kOpen) s.breaker_reopens_at_ms = to_ms(lane.breaker->reopens_at());
-  s.in_flight = lane.claiming + lane.claimed.size() + lane.running;
+  s.in_flight = lane.claiming + lane.claimed.size() + lane.running + lane.finishing;
   s.queue_depth = lane.ready.size() + lane.waiting + s.in_flight;
   if (auto oldest_ms = lane.oldest.oldest_ms()) {
     s.oldest_pending_age_seconds =
@@ -926,6 +959,7 @@ void WritebackEngine::stop() {
       release.detail = "gateway stopping; not sent";
       release.step_status = "pending";
       release.next_attempt_at_ms = now;
+      release.released = true;
       ++im.store_writes_in_flight;
       const bool queued = im.d.store.record(std::move(release), [&im](store::EngineWriteResult&&) {
         std::lock_guard inner(im.m);
@@ -986,7 +1020,7 @@ void WritebackEngine::on_accepted(int64_t seq, store::NewOutcome&& outcome) {
   }
   std::lock_guard lock(im.m);
   if (im.stopping) return;  // durable in the store; the next start picks it up
-  w->route = im.route_for_steps(steps, 0);
+  w->route = im.route_for_steps(steps, payload->type);
   if (im.payload_bytes + payload->bytes() <= im.options.payload_budget_bytes) {
     im.payload_bytes += payload->bytes();
     w->payload = std::move(payload);

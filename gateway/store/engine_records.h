@@ -59,7 +59,10 @@ struct FinishStep {
   std::optional<std::string> system_reference;  // step_status == applied
   std::optional<std::string> outcome_status;    // set when the outcome's status changes
   std::optional<NewException> exception;        // step_status == failed
-  std::string principal = "engine";             // for the audit record
+  // The claim is handed back unsent (breaker open, gateway stopping): the attempt does not count
+  // against the step's budget, and the step's last error is left as it was.
+  bool released = false;
+  std::string principal = "engine";  // for the audit record
 };
 
 // An operator's decision on an open exception.

@@ -46,7 +46,12 @@ Writer::Writer(const std::string& path)
       finish_step(db,
                   "UPDATE steps SET status = ?3, lease_owner = NULL, lease_expires_at_ms = NULL, "
                   "next_attempt_at_ms = ?4, system_reference = COALESCE(?5, system_reference), "
-                  "last_error = ?6, updated_at_ms = ?7 WHERE outcome_seq = ?1 AND step_index = ?2"),
+                  "last_error = CASE WHEN ?3 = 'applied' THEN NULL ELSE COALESCE(?6, last_error) "
+                  "END, updated_at_ms = ?7 WHERE outcome_seq = ?1 AND step_index = ?2"),
+      release_budget(db,
+                     "UPDATE steps SET attempt_base = attempt_base + 1, first_attempt_at_ms = "
+                     "CASE WHEN attempt_count - attempt_base - 1 <= 0 THEN NULL "
+                     "ELSE first_attempt_at_ms END WHERE outcome_seq = ?1 AND step_index = ?2"),
       set_outcome_status(db, "UPDATE outcomes SET status = ?2, updated_at_ms = ?3 WHERE seq = ?1"),
       insert_exception(
           db,

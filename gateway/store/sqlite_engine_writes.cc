@@ -85,7 +85,7 @@ EngineWriteResult apply(Writer& w, AuditHead& audit, const FinishStep& finish) {
   w.finish_step.bind(3, finish.step_status);
   bind_optional(w.finish_step, 4, finish.next_attempt_at_ms);
   bind_optional(w.finish_step, 5, finish.system_reference);
-  if (finish.step_status == "applied") {
+  if (finish.step_status == "applied" || finish.released) {
     w.finish_step.bind_null(6);
   } else {
     w.finish_step.bind(6, finish.detail);
@@ -94,6 +94,12 @@ EngineWriteResult apply(Writer& w, AuditHead& audit, const FinishStep& finish) {
   w.finish_step.step();
   w.finish_step.reset();
 
+  if (finish.released) {
+    w.release_budget.bind(1, finish.outcome_seq);
+    w.release_budget.bind(2, finish.step_index);
+    w.release_budget.step();
+    w.release_budget.reset();
+  }
   if (finish.outcome_status) {
     w.set_outcome_status.bind(1, finish.outcome_seq);
     w.set_outcome_status.bind(2, *finish.outcome_status);

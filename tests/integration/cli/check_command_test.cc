@@ -116,12 +116,11 @@ TEST(CheckCommand, ShippedExampleConfigsPass) {
                         std::chrono::seconds(30))
                 .exit_code,
             0);
-  ProcessResult quickstart = run_process(
-      {binary_path("coregate").string(), "check", "--config",
-       examples + "/quickstart/coregate.json"},
-      std::chrono::seconds(60),
-      {{"COREGATE_QUICKSTART_TOKEN", "example-token-for-check"},
-       {"COREGATE_QUICKSTART_DB", db.string()}});
+  ProcessResult quickstart = run_process({binary_path("coregate").string(), "check", "--config",
+                                          examples + "/quickstart/coregate.json"},
+                                         std::chrono::seconds(60),
+                                         {{"COREGATE_QUICKSTART_TOKEN", "example-token-for-check"},
+                                          {"COREGATE_QUICKSTART_DB", db.string()}});
   std::filesystem::remove(db);
   EXPECT_EQ(quickstart.exit_code, 0) << quickstart.out << quickstart.err;
   ProcessResult testing = run_process(

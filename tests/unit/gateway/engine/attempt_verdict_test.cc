@@ -114,14 +114,33 @@ TEST(AttemptVerdict, AmbiguousThatTheProbeDoesNotFindIsRetried) {
   EXPECT_EQ(v.delay, milliseconds(100));
 }
 
-TEST(AttemptVerdict, AmbiguousUnsettledGoesToTheExceptionQueueByDefault) {
+TEST(AttemptVerdict, AnInconclusiveProbeIsAskedAgainWithoutWriting) {
   Fixture x;
   AttemptFacts f = x.facts(sdk::WriteResult::ambiguous("timeout"));
   f.probe = sdk::ProbeResult::unknown("probe timed out");
   const Verdict v = x.judge(f, OnAmbiguous::kException);
+  EXPECT_EQ(v.kind, Kind::kRetry);
+  EXPECT_TRUE(v.still_in_doubt);  // probe again later; never write again on a non-dedup target
+  EXPECT_EQ(v.delay, milliseconds(100));
+  EXPECT_NE(v.detail.find("probe: unknown (probe timed out)"), std::string::npos) << v.detail;
+}
+
+TEST(AttemptVerdict, AnInconclusiveProbeOutOfBudgetIsAnUnresolvedAmbiguity) {
+  Fixture x;
+  AttemptFacts f = x.facts(sdk::WriteResult::ambiguous("timeout"), 4);
+  f.probe = sdk::ProbeResult::unknown("connection refused");
+  const Verdict v = x.judge(f, OnAmbiguous::kException);
   EXPECT_EQ(v.kind, Kind::kFailed);
   EXPECT_EQ(v.cause, store::ExceptionCause::kAmbiguousUnresolved);
-  EXPECT_NE(v.detail.find("probe: unknown (probe timed out)"), std::string::npos) << v.detail;
+}
+
+TEST(AttemptVerdict, AmbiguousWithoutAProbeGoesToTheExceptionQueueByDefault) {
+  Fixture x;
+  const Verdict v =
+      x.judge(x.facts(sdk::WriteResult::ambiguous("timeout")), OnAmbiguous::kException);
+  EXPECT_EQ(v.kind, Kind::kFailed);
+  EXPECT_EQ(v.cause, store::ExceptionCause::kAmbiguousUnresolved);
+  EXPECT_NE(v.detail.find("no probe"), std::string::npos) << v.detail;
 }
 
 TEST(AttemptVerdict, AmbiguousWithoutProbeIsRetriedWhereTheTargetDedupsByKey) {

@@ -158,20 +158,36 @@ TEST(WritebackEngine, AmbiguousAndNotFoundIsWrittenAgain) {
 }
 
 TEST(WritebackEngine, UnsettledAmbiguityFollowsTheTargetsPolicy) {
-  const std::string faults =
-      R"({"rules": [{"fault": "ambiguous_not_applied", "times": 1},
-                    {"hook": "probe", "fault": "unknown", "times": 1}]})";
   {
-    Harness h(config(faults), fresh_dir("amb-exception"));
+    // The probe never gets an answer: asked again within the budget, never written twice, then
+    // an unresolved ambiguity.
+    Harness h(config(R"({"rules": [{"fault": "ambiguous_not_applied", "times": 1},
+                                    {"hook": "probe", "fault": "unknown"}]})"),
+              fresh_dir("amb-exception"));
     const std::string id = h.post("acct-1");
     ASSERT_TRUE(h.drained());
     EXPECT_EQ(h.outcome(id).status, "failed");
+    EXPECT_EQ(h.outcome(id).attempts.size(), 1u);  // probed again and again, written once
     const auto exceptions = open_exceptions(h);
     ASSERT_EQ(exceptions.size(), 1u);
     EXPECT_EQ(exceptions[0].cause, "ambiguous_unresolved");
     EXPECT_TRUE(h.records().empty());
   }
   {
+    // The probe is inconclusive once (the target was unreachable), then answers: not found, so
+    // the step is written again — once.
+    Harness h(config(R"({"rules": [{"fault": "ambiguous_not_applied", "times": 1},
+                                    {"hook": "probe", "fault": "unknown", "times": 1}]})"),
+              fresh_dir("amb-probe-again"));
+    const std::string id = h.post("acct-1");
+    ASSERT_TRUE(h.drained());
+    EXPECT_EQ(h.outcome(id).status, "applied");
+    EXPECT_EQ(h.records().size(), 1u);
+  }
+  {
+    const std::string faults =
+        R"({"rules": [{"fault": "ambiguous_not_applied", "times": 1},
+                      {"hook": "probe", "fault": "unknown"}]})";
     Harness h(config(faults, R"("dedups_by_key": true)"), fresh_dir("amb-retry"));
     const std::string id = h.post("acct-1");
     ASSERT_TRUE(h.drained());
