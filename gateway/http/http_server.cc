@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "gateway/http/problem.h"
+#include "gateway/http/sse_stream.h"
 
 namespace coregate::http {
 namespace net = boost::asio;
@@ -76,6 +77,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void begin_shutdown() {
     net::post(stream_.get_executor(), [self = shared_from_this()] {
       self->shutting_down_ = true;
+      if (self->streaming_) return self->close();  // a stream has no natural end to wait for
       if (self->pending_.empty() && !self->writing_) return self->close();
       if (self->reading_) {
         // Ends the pending read with EOF without disturbing a write in progress.
@@ -143,6 +145,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_read_error(error_code ec) {
     reading_ = false;
     read_closed_ = true;
+    if (streaming_) return close();  // the client left the stream
     if (ec == bhttp::error::body_limit) {
       return reject(Status::payload_too_large, "body-too-large", "Payload Too Large",
                     "The request body exceeds the limit of " +
@@ -178,6 +181,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void dispatch() {
+    if (streaming_) return watch_client();  // a request pipelined behind a stream is dropped
     Request message = parser_->release();
     Slot slot;
     slot.version = message.version();
@@ -232,6 +236,10 @@ class Session : public std::enable_shared_from_this<Session> {
     bool close_after = false;
     for (size_t i = 0; i < pending_.size() && pending_[i].response && !close_after; ++i) {
       Slot& slot = pending_[i];
+      if (is_stream_response(*slot.response)) {
+        if (i == 0) return start_stream();
+        break;  // the answers before the stream go out first
+      }
       const bool last_pending = i + 1 == pending_.size();
       close_after =
           (force_close_ && last_pending) || !slot.keep_alive || (shutting_down_ && last_pending);
@@ -283,9 +291,77 @@ class Session : public std::enable_shared_from_this<Session> {
                             });
   }
 
+  // Streaming (sse_stream.h): sends the head, then whatever the channel queues, until the channel
+  // or the connection closes. Requests after the stream are not read; a read keeps watching for
+  // the client's EOF so a departed client frees its stream.
+  void start_stream() {
+    Slot slot = std::move(pending_.front());
+    pending_.clear();  // anything pipelined behind a stream is never answered
+    first_sequence_ = next_sequence_;
+    stream_channel_ = take_stream(*slot.response);
+    if (!stream_channel_) return close();
+    streaming_ = true;
+    read_closed_ = true;
+    Response& head = *slot.response;
+    head.version(slot.version);
+    head.keep_alive(false);
+    head.set(bhttp::field::server, "coregate");
+    head.erase(bhttp::field::content_length);
+    head.body().clear();
+    out_.clear();
+    serialize(head, slot.version, out_);
+    writing_ = true;
+    stream_.expires_after(shared_.options.read_timeout);
+    net::async_write(
+        stream_, net::buffer(out_), [self = shared_from_this()](error_code ec, size_t) {
+          self->writing_ = false;
+          if (ec) return self->close();
+          self->stream_.expires_never();
+          std::weak_ptr<Session> weak = self;
+          self->stream_channel_->attach([weak] {
+            if (auto session = weak.lock()) {
+              net::post(session->stream_.get_executor(), [session] { session->pump_stream(); });
+            }
+          });
+          if (!self->reading_) self->watch_client();
+          self->pump_stream();
+        });
+  }
+
+  void pump_stream() {
+    if (closed_ || writing_ || !stream_channel_) return;
+    bool finished = false;
+    std::string bytes = stream_channel_->take(finished);
+    if (finished) return close();
+    if (bytes.empty()) return;
+    out_ = std::move(bytes);
+    writing_ = true;
+    stream_.expires_after(shared_.options.read_timeout);  // a client that stops reading is dropped
+    net::async_write(stream_, net::buffer(out_),
+                     [self = shared_from_this()](error_code ec, size_t) {
+                       self->writing_ = false;
+                       if (ec) return self->close();
+                       self->stream_.expires_never();
+                       self->pump_stream();
+                     });
+  }
+
+  void watch_client() {
+    if (closed_) return;
+    if (drain_.empty()) drain_.resize(4096);
+    reading_ = true;
+    stream_.async_read_some(net::buffer(drain_),
+                            [self = shared_from_this()](error_code ec, size_t) {
+                              self->reading_ = false;
+                              if (ec) return self->close();
+                              self->watch_client();
+                            });
+  }
+
   void close() {
     if (closed_) return;
     closed_ = true;
+    if (stream_channel_) stream_channel_->mark_closed();
     pending_.clear();
     error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
@@ -302,6 +378,8 @@ class Session : public std::enable_shared_from_this<Session> {
   uint64_t first_sequence_ = 0;  // sequence of pending_.front()
   uint64_t next_sequence_ = 0;
   std::vector<char> drain_;
+  std::shared_ptr<StreamChannel> stream_channel_;  // set while streaming
+  bool streaming_ = false;
   bool reading_ = false;
   bool writing_ = false;
   bool read_closed_ = false;  // no more requests will be read (EOF, Connection: close, error)

@@ -292,7 +292,10 @@ TEST(WritebackEngine, BreakerOpensHoldsHalfOpensAndCloses) {
     std::this_thread::sleep_for(1ms);
   ASSERT_EQ(state(), "open");
   EXPECT_EQ(h.engine().adapter_status("core")->state, "unhealthy");
-  // Held: no attempts burned while open.
+  // Held: no attempts burned while open (once the attempt that tripped it has been recorded).
+  while (h.engine().adapter_status("core")->in_flight > 0 &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(1ms);
   const auto held = attempts();
   std::this_thread::sleep_for(200ms);
   EXPECT_EQ(state(), "open");
