@@ -14,6 +14,7 @@
 #include "gateway/engine/adapter_policy.h"
 #include "gateway/engine/plan_table.h"
 #include "gateway/mapping/configured_mappings.h"
+#include "gateway/triggers/source_rules.h"
 #include "gateway/plugin_host/adapter_set.h"
 #include "gateway/plugin_host/host_services.h"
 #include "gateway/schema/schema_registry.h"
@@ -66,6 +67,13 @@ size_t check_sections(const config::ConfigNode& root, std::vector<config::Config
   if (mappings) {
     collect(root, "plans", problems,
             [&] { (void)engine::PlanTable::from_config(root, *mappings); });
+    collect(root, "triggers", problems, [&] {
+      const auto adapters = root.child_if("adapters");
+      triggers::check_triggers_config(
+          root, store::store_options_from_config(root).path,
+          [&](std::string_view name) { return adapters && adapters->has(name); }, *mappings,
+          intake->schemas);
+    });
   }
   return count;
 }

@@ -9,10 +9,8 @@ namespace coregate::config {
 
 // Throws ConfigError for an unknown top-level key, with a "did you mean" hint.
 inline void check_top_level_sections(const ConfigNode& root) {
-  root.allow_only({"listen",   "plugin_path", "log",           "http",        "store",
-                   "intake",   "auth",        "adapters",      "plans",       "mappings",
-                   "schemas",  "sources",     "subscriptions", "credentials", "engine",
-                   "triggers", "metrics",     "audit",         "encryption",  "$schema"});
+  root.allow_only({"listen", "plugin_path", "log", "http", "store", "intake", "auth", "adapters",
+                   "plans", "mappings", "credentials", "triggers", "$schema"});
 }
 
 }  // namespace coregate::config

@@ -1,5 +1,6 @@
-// The message types every handler sees. Bodies are held in memory as strings: request bodies are
-// bounded by the server's body limit, so there is no streaming on this API.
+// The message types every handler sees. Request bodies are held in memory as strings, bounded by
+// the server's body limit. Responses are strings too, except server-sent event streams
+// (sse_stream.h), which the server writes incrementally.
 #pragma once
 
 #include <boost/beast/http/message.hpp>
