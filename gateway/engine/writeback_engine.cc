@@ -166,7 +166,6 @@ struct WritebackEngine::Impl {
   metrics::GaugeFamily* oldest_age;
   metrics::GaugeFamily* success_ratio;
   metrics::GaugeFamily* unfinished_gauge;
-  metrics::HistogramFamily* trigger_to_writeback;
 
   explicit Impl(Dependencies deps, EngineOptions opts) : d(std::move(deps)), options(opts) {}
 
@@ -733,12 +732,6 @@ void WritebackEngine::Impl::finish_outcome_locked(Work* w, const std::string& st
       }
       d.on_result(event);
     }
-    if (status == "applied" && p.trigger_id && d.trigger_time) {
-      if (auto emitted = d.trigger_time(*p.trigger_id)) {
-        trigger_to_writeback->labels({p.type}).observe(
-            static_cast<double>(std::max<int64_t>(0, now_ms() - *emitted)) / 1000.0);
-      }
-    }
     payload_bytes -= std::min(payload_bytes, p.bytes());
   }
   delete w;
@@ -884,10 +877,6 @@ WritebackEngine::WritebackEngine(Dependencies deps, EngineOptions options)
                "Applied share of the adapter's recent final step results.", {"adapter"});
   im.unfinished_gauge =
       &r.gauge("coregate_unfinished_outcomes", "Outcomes accepted and not yet applied or failed.");
-  im.trigger_to_writeback =
-      &r.histogram("coregate_trigger_to_writeback_seconds",
-                   "Time from a trigger's emission to the writeback of the outcome that names it.",
-                   {"type"}, {1, 5, 15, 60, 300, 900, 3600, 4 * 3600, 24 * 3600, 7 * 24 * 3600});
 }
 
 WritebackEngine::~WritebackEngine() {

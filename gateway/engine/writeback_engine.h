@@ -59,10 +59,9 @@ struct Dependencies {
   metrics::MetricsRegistry& metrics;
   const Clock& clock;
   RandomSource& random;
-  // Told after an outcome's final state commits (coregate.outcome.applied/failed). May be empty.
+  // Told after an outcome's final state commits (coregate.outcome.applied/failed; the trigger side
+  // also measures the time from trigger to writeback from it). May be empty. Must be quick.
   std::function<void(const OutcomeResultEvent&)> on_result;
-  // When the trigger an outcome names was emitted (unix ms), for time-to-writeback. May be empty.
-  std::function<std::optional<int64_t>(std::string_view trigger_id)> trigger_time;
 };
 
 // What /v1/adapters shows for one adapter.

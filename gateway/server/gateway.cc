@@ -137,17 +137,11 @@ Gateway::Gateway(const config::LoadedConfig& config, const ServeOptions& options
       "coregate_idempotent_replays_total",
       "POST /v1/outcomes answered from the idempotency ledger (a retried request).");
   parts_->engine = std::make_unique<engine::WritebackEngine>(
-      engine::Dependencies{*parts_->store,
-                           *parts_->adapters,
-                           *parts_->plans,
-                           *parts_->mappings,
-                           parts_->metrics,
-                           parts_->clock,
-                           parts_->random,
+      engine::Dependencies{*parts_->store, *parts_->adapters, *parts_->plans, *parts_->mappings,
+                           parts_->metrics, parts_->clock, parts_->random,
                            [parts = parts_.get()](const engine::OutcomeResultEvent& event) {
                              if (parts->triggers) parts->triggers->publish_outcome_result(event);
-                           },
-                           {}});
+                           }});
   parts_->intake->set_step_router(
       [engine = parts_->engine.get()](std::string_view type) { return engine->steps_for(type); });
   parts_->intake->set_replay_observer([&replays] { replays.labels({}).inc(); });

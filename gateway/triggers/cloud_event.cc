@@ -318,33 +318,55 @@ std::string rfc3339_ms(int64_t unix_ms) {
   return std::string(buffer, n) + millis;
 }
 
-bool is_rfc3339(std::string_view t) {
+std::optional<int64_t> parse_rfc3339_ms(std::string_view t) {
   // YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)
   if (!digits(t, 0, 4) || t.size() < 20 || t[4] != '-' || !digits(t, 5, 2) || t[7] != '-' ||
       !digits(t, 8, 2) || (t[10] != 'T' && t[10] != 't' && t[10] != ' ') || !digits(t, 11, 2) ||
       t[13] != ':' || !digits(t, 14, 2) || t[16] != ':' || !digits(t, 17, 2)) {
-    return false;
+    return std::nullopt;
   }
-  const int month = (t[5] - '0') * 10 + (t[6] - '0');
-  const int day = (t[8] - '0') * 10 + (t[9] - '0');
-  const int hour = (t[11] - '0') * 10 + (t[12] - '0');
-  const int minute = (t[14] - '0') * 10 + (t[15] - '0');
-  const int second = (t[17] - '0') * 10 + (t[18] - '0');
+  auto two = [&](size_t at) { return (t[at] - '0') * 10 + (t[at + 1] - '0'); };
+  const int year = two(0) * 100 + two(2);
+  const int month = two(5), day = two(8), hour = two(11), minute = two(14), second = two(17);
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
-    return false;
+    return std::nullopt;
   }
   size_t i = 19;
+  int64_t millis = 0;
   if (i < t.size() && t[i] == '.') {
     ++i;
     const size_t start = i;
-    while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
-    if (i == start) return false;
+    while (i < t.size() && t[i] >= '0' && t[i] <= '9') {
+      if (i - start < 3) millis = millis * 10 + (t[i] - '0');
+      ++i;
+    }
+    if (i == start) return std::nullopt;
+    for (size_t n = i - start; n < 3; ++n) millis *= 10;
   }
-  if (i < t.size() && (t[i] == 'Z' || t[i] == 'z')) return i + 1 == t.size();
-  if (i < t.size() && (t[i] == '+' || t[i] == '-')) {
-    return i + 6 == t.size() && digits(t, i + 1, 2) && t[i + 3] == ':' && digits(t, i + 4, 2);
+  int64_t offset_minutes = 0;
+  if (i < t.size() && (t[i] == 'Z' || t[i] == 'z')) {
+    if (i + 1 != t.size()) return std::nullopt;
+  } else if (i < t.size() && (t[i] == '+' || t[i] == '-')) {
+    if (i + 6 != t.size() || !digits(t, i + 1, 2) || t[i + 3] != ':' || !digits(t, i + 4, 2)) {
+      return std::nullopt;
+    }
+    offset_minutes = (t[i] == '-' ? -1 : 1) * (two(i + 1) * 60 + two(i + 4));
+  } else {
+    return std::nullopt;
   }
-  return false;
+  // Days from the civil date (Howard Hinnant's algorithm): no time zone database involved.
+  const int y = year - (month <= 2 ? 1 : 0);
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const int yoe = y - era * 400;
+  const int doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  const int64_t days = static_cast<int64_t>(era) * 146097 + doe - 719468;
+  const int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
+  return seconds * 1000 + millis;
+}
+
+bool is_rfc3339(std::string_view t) {
+  return parse_rfc3339_ms(t).has_value();
 }
 
 }  // namespace coregate::triggers

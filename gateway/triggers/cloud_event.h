@@ -69,4 +69,8 @@ std::string rfc3339_ms(int64_t unix_ms);
 // True for an RFC 3339 date-time ("2026-03-02T00:07:31Z", fraction and offset allowed).
 bool is_rfc3339(std::string_view text);
 
+// The instant an RFC 3339 date-time names, in unix milliseconds (fraction cut to milliseconds);
+// nullopt when `text` is not one.
+std::optional<int64_t> parse_rfc3339_ms(std::string_view text);
+
 }  // namespace coregate::triggers

@@ -2,6 +2,7 @@
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
 
 #include "gateway/logging/logging.h"
 #include "gateway/triggers/cloud_event.h"
@@ -37,8 +38,9 @@ NewTrigger outcome_result_trigger(const engine::OutcomeResultEvent& result) {
   return NewTrigger{event.id, event.type, result.subject, to_structured_json(event)};
 }
 
-OutcomeResultPublisher::OutcomeResultPublisher(TriggerStore& store, LogSignal& signal)
-    : store_(store), signal_(signal) {}
+OutcomeResultPublisher::OutcomeResultPublisher(TriggerStore& store, LogSignal& signal,
+                                               metrics::HistogramFamily* time_to_writeback)
+    : store_(store), signal_(signal), time_to_writeback_(time_to_writeback) {}
 
 OutcomeResultPublisher::~OutcomeResultPublisher() {
   stop();
@@ -62,6 +64,9 @@ void OutcomeResultPublisher::publish(const engine::OutcomeResultEvent& event) {
   {
     std::lock_guard lock(mutex_);
     queue_.push_back(std::move(trigger));
+    if (time_to_writeback_ != nullptr && event.status == "applied" && event.trigger_id) {
+      timings_.push_back(Timing{*event.trigger_id, event.type, event.at_ms});
+    }
   }
   wake_.notify_one();
 }
@@ -93,9 +98,34 @@ void OutcomeResultPublisher::run() {
     if (queue_.empty() && stopping_) return;
     std::deque<NewTrigger> batch;
     batch.swap(queue_);
+    std::vector<Timing> timings;
+    timings.swap(timings_);
     lock.unlock();
     commit(batch);
+    observe(timings);
     lock.lock();
+  }
+}
+
+void OutcomeResultPublisher::observe(const std::vector<Timing>& timings) {
+  for (const auto& timing : timings) {
+    try {
+      const auto seqs = store_.seqs_of({timing.trigger_id});
+      if (seqs.empty() || !seqs[0]) continue;  // a trigger this gateway did not emit
+      const auto logged = store_.read_one(*seqs[0]);
+      if (!logged) continue;
+      boost::system::error_code ec;
+      const auto event = boost::json::parse(logged->event_json, ec);
+      const auto* time = ec || !event.is_object() ? nullptr : event.as_object().if_contains("time");
+      if (time == nullptr || !time->is_string()) continue;
+      const auto emitted = parse_rfc3339_ms(time->as_string());
+      if (!emitted) continue;
+      time_to_writeback_->labels({timing.type})
+          .observe(static_cast<double>(std::max<int64_t>(0, timing.applied_at_ms - *emitted)) /
+                   1000.0);
+    } catch (const std::exception&) {
+      // A measurement, not a duty: a store hiccup must not stop result delivery.
+    }
   }
 }
 

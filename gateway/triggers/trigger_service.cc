@@ -565,7 +565,12 @@ TriggerService::TriggerService(const TriggerServiceContext& context)
     s.dispatchers.emplace(name, std::make_unique<WebhookDispatcher>(
                                     subscription, *s.store, s.signal, subscription_metrics));
   }
-  s.publisher = std::make_unique<OutcomeResultPublisher>(*s.store, s.signal);
+  s.publisher = std::make_unique<OutcomeResultPublisher>(
+      *s.store, s.signal,
+      &context.metrics.histogram(
+          "coregate_trigger_to_writeback_seconds",
+          "Time from a trigger's emission to the writeback of the outcome that names it.", {"type"},
+          {1, 5, 15, 60, 300, 900, 3600, 4 * 3600, 24 * 3600, 7 * 24 * 3600}));
 
   auto& router = context.router;
   router.add(http::Verb::post, "/v1/inbound/{adapter}", s.on_pool(&Impl::inbound));

@@ -115,8 +115,14 @@ TEST_F(TriggerSourcesTest, ASigkillBetweenPollAndCommitStillYieldsEachTriggerOnc
     gateway.start();
     const int64_t before = logged_triggers(dir);
     if (before >= expected) break;
-    // Die somewhere in the middle of ingesting.
-    std::this_thread::sleep_for(std::chrono::milliseconds(50 + random() % 250));
+    // Die somewhere in the middle of ingesting: at a random point of the progress (not of the
+    // wall clock, so the kill lands mid-ingest on a fast machine and a slow one alike).
+    const int64_t target =
+        before + std::max<int64_t>(1, (expected - before) * (10 + random() % 30) / 100);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (logged_triggers(dir) < target && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
     gateway.kill(SIGKILL);
     ++kills;
     const int64_t after = logged_triggers(dir);

@@ -61,18 +61,12 @@ class Harness {
     options.path = dir / "coregate.db";
     options.max_pending = 1 << 20;
     store_ = std::make_unique<store::SqliteOutcomeStore>(options);
-    engine_ = std::make_unique<WritebackEngine>(Dependencies{*store_,
-                                                             *adapters_,
-                                                             plans_,
-                                                             *mappings_,
-                                                             metrics_,
-                                                             *clock_,
-                                                             *random_,
-                                                             [this](const OutcomeResultEvent& e) {
-                                                               std::lock_guard lock(events_mutex_);
-                                                               events_.push_back(e);
-                                                             },
-                                                             {}});
+    engine_ = std::make_unique<WritebackEngine>(
+        Dependencies{*store_, *adapters_, plans_, *mappings_, metrics_, *clock_, *random_,
+                     [this](const OutcomeResultEvent& e) {
+                       std::lock_guard lock(events_mutex_);
+                       events_.push_back(e);
+                     }});
     engine_->start();
     store_->set_accepted_listener(
         [this](int64_t seq, store::NewOutcome&& o) { engine_->on_accepted(seq, std::move(o)); });

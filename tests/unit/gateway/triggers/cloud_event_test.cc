@@ -149,5 +149,19 @@ TEST(Rfc3339, AcceptsAndRefuses) {
   EXPECT_FALSE(is_rfc3339("2026-03-02"));
 }
 
+TEST(Rfc3339, ParsesToUnixMilliseconds) {
+  EXPECT_EQ(parse_rfc3339_ms("1970-01-01T00:00:00Z"), 0);
+  EXPECT_EQ(parse_rfc3339_ms("2026-03-02T00:07:31.123Z"), 1772410051123);
+  EXPECT_EQ(parse_rfc3339_ms("2026-03-02T02:07:31.1234+02:00"), 1772410051123);
+  EXPECT_EQ(parse_rfc3339_ms("2024-02-29T23:59:59.5-01:00"), 1709254799500);
+  // It agrees with the formatter for any instant.
+  for (int64_t ms : {int64_t{0}, int64_t{951782400000}, int64_t{1795378350895}}) {
+    EXPECT_EQ(parse_rfc3339_ms(rfc3339_ms(ms)), ms) << ms;
+  }
+  EXPECT_FALSE(parse_rfc3339_ms("2026-03-02T00:07:31"));
+  EXPECT_FALSE(parse_rfc3339_ms("2026-03-02T00:07:31.Z"));
+  EXPECT_FALSE(parse_rfc3339_ms("2026-03-02T00:07:31+0200"));
+}
+
 }  // namespace
 }  // namespace coregate::triggers
