@@ -173,23 +173,25 @@ void ExceptionApi::list(http::IncomingRequest&& request, http::Responder respond
   responder.send(http::json_response(Status::ok, out));
 }
 
+std::optional<store::ExceptionRecord> ExceptionApi::find_or_answer(
+    const std::string& id, const http::Responder& responder) {
+  try {
+    if (auto record = store_.find_exception(id)) return record;
+    responder.send(not_found(id));
+  } catch (const std::exception&) {
+    responder.send(store_unavailable());
+  }
+  return std::nullopt;
+}
+
 void ExceptionApi::show(http::IncomingRequest&& request, http::Responder responder) {
   if (!auth::authorize_request(authenticator_, request.message, auth::Scope::kExceptionsManage,
                                responder))
     return;
   const std::string id(request.params.get("id"));
-  std::optional<store::ExceptionRecord> record;
-  try {
-    record = store_.find_exception(id);
-  } catch (const std::exception&) {
-    responder.send(store_unavailable());
-    return;
+  if (auto record = find_or_answer(id, responder)) {
+    responder.send(http::json_response(Status::ok, detail_json(*record)));
   }
-  if (!record) {
-    responder.send(not_found(id));
-    return;
-  }
-  responder.send(http::json_response(Status::ok, detail_json(*record)));
 }
 
 void ExceptionApi::replay(http::IncomingRequest&& request, http::Responder responder) {
@@ -213,17 +215,8 @@ void ExceptionApi::replay(http::IncomingRequest&& request, http::Responder respo
                                                            {"message", "must be an object"}}}}}));
       return;
     }
-    std::optional<store::ExceptionRecord> record;
-    try {
-      record = store_.find_exception(id);
-    } catch (const std::exception&) {
-      responder.send(store_unavailable());
-      return;
-    }
-    if (!record) {
-      responder.send(not_found(id));
-      return;
-    }
+    const auto record = find_or_answer(id, responder);
+    if (!record) return;
     // The corrected outcome is the original with its data replaced, checked like a new POST.
     json::value corrected = parse_or_text(record->outcome_body);
     if (!corrected.is_object()) {

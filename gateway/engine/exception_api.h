@@ -33,6 +33,9 @@ class ExceptionApi {
 
  private:
   void commit_resolution(store::ResolveException resolve, http::Responder responder);
+  // The exception, or nullopt after answering 404 (unknown) or 503 (store unreadable).
+  std::optional<store::ExceptionRecord> find_or_answer(const std::string& id,
+                                                       const http::Responder& responder);
 
   store::OutcomeStore& store_;
   WritebackEngine& engine_;

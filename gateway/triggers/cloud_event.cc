@@ -3,6 +3,7 @@
 #include <boost/json/serialize.hpp>
 #include <ctime>
 
+#include "gateway/http/time_format.h"
 #include "gateway/intake/strict_json.h"
 
 namespace coregate::triggers {
@@ -308,14 +309,7 @@ bool is_valid_utf8(std::string_view text) {
 }
 
 std::string rfc3339_ms(int64_t unix_ms) {
-  const std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buffer[48];
-  const size_t n = std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &tm);
-  char millis[8];
-  std::snprintf(millis, sizeof millis, ".%03dZ", static_cast<int>(unix_ms % 1000));
-  return std::string(buffer, n) + millis;
+  return http::rfc3339_ms(unix_ms);  // one format for every timestamp the API shows
 }
 
 std::optional<int64_t> parse_rfc3339_ms(std::string_view t) {
