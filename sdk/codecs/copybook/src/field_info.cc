@@ -69,9 +69,12 @@ std::string describe(const FieldInfo& f) {
 
 FitResult check_decimal_fits(const FieldInfo& f, std::string_view text) {
   detail::DecimalText v;
-  if (!detail::parse_decimal(text, v))
-    return {FitError::kNotADecimal,
-            "'" + std::string(text) + "' is not a decimal number (for " + f.path + ")"};
+  if (!detail::parse_decimal(text, v)) {
+    // Built by append: gcc 12 at -O3 warns falsely (-Wrestrict) on the operator+ chain.
+    std::string message = "'";
+    message.append(text).append("' is not a decimal number (for ").append(f.path).append(")");
+    return {FitError::kNotADecimal, std::move(message)};
+  }
   if (f.category == Category::kFloat) return {};
   if (f.category != Category::kNumeric && f.category != Category::kNumericEdited)
     return {FitError::kNotNumericField, describe(f) + " is not a numeric field"};
