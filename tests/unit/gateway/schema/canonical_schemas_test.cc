@@ -164,7 +164,11 @@ TEST_F(SchemaCanonical, GatewayConfigSchemaAcceptsQuickstartAndCatchesTypos) {
                         "/log/level", "enum"));
   EXPECT_TRUE(has_error(errors("config/gateway.json", R"({"adapters": {"core": {"config": {}}}})"),
                         "/adapters/core", "required"));
-  EXPECT_TRUE(errors("config/gateway.json", R"({"plans": {"anything": [1, 2]}})").empty());
+  EXPECT_TRUE(has_error(errors("config/gateway.json", R"({"plans": {"anything": [1, 2]}})"),
+                        "/plans/anything/0", "type"));
+  EXPECT_TRUE(has_error(
+      errors("config/gateway.json", R"({"adapters": {"core": {"plugin": "t", "retyr": {}}}})"),
+      "/adapters/core/retyr", "additionalProperties"));
 }
 
 TEST_F(SchemaCanonical, TriggerPayloads) {
