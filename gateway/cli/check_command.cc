@@ -59,8 +59,9 @@ size_t check_sections(const config::ConfigNode& root, std::vector<config::Config
     count = mappings->names().size();
   });
   if (auto adapters = root.child_if("adapters")) {
-    for (const auto& [name, block] : adapters->members()) {
-      collect(root, "adapters." + name, problems,
+    for (const auto& member : adapters->members()) {
+      const config::ConfigNode& block = member.second;  // (clang 14 cannot capture a binding)
+      collect(root, "adapters." + member.first, problems,
               [&] { (void)engine::AdapterPolicy::from_config(block); });
     }
   }

@@ -49,31 +49,41 @@ struct Payload {
   std::string subject;
   std::optional<std::string> trigger_id;
   std::string body;
-  size_t bytes() const { return id.size() + type.size() + subject.size() + body.size() + 64; }
+  // What it really costs on the heap, allocator overhead included, so the budget is honest.
+  size_t bytes() const {
+    auto heap = [](const std::string& s) -> size_t {
+      return s.capacity() > 15 ? (s.capacity() + 1 + 16 + 15) / 16 * 16 : 0;
+    };
+    return sizeof(Payload) + 16 + heap(id) + heap(type) + heap(subject) + heap(body) +
+           (trigger_id ? heap(*trigger_id) : 0);
+  }
 };
 
 enum class Phase : uint8_t { kQueued, kReady, kWaiting, kClaiming, kClaimed, kRunning, kFinishing };
 
-// One unfinished outcome. Kept small: a million of them wait while a target is down.
+// One unfinished outcome. Kept small (about 112 bytes): a million of them wait while a target is
+// down.
 struct Work {
   int64_t seq = 0;
   uint64_t subject_key = 0;
   const Route* route = nullptr;
-  uint32_t step = 0;
-  uint32_t budget_attempts = 0;  // attempts of the current step since its budget started
-  int64_t attempt_no = 0;        // the current step's latest attempt number
-  int64_t first_attempt_ms = 0;  // of the current budget; 0 = not attempted yet
-  int64_t key_generation = 0;
-  int64_t created_ms = 0;
+  Work* next_in_subject = nullptr;
+  std::unique_ptr<Payload> payload;  // null: read back from the store when its turn comes
+  // References of the steps applied so far; multi-step plans only (the last step's comes with
+  // its result).
+  std::unique_ptr<std::vector<std::optional<std::string>>> references;
   uint64_t lane_ticket = 0;
   uint64_t global_ticket = 0;
-  int64_t not_before_ms = 0;  // a persisted retry time: wait for it before claiming
-  bool in_doubt = false;      // a leased attempt found at start-up: settle it before writing again
+  int64_t created_ms = 0;
+  int64_t first_attempt_ms = 0;  // of the current budget; 0 = not attempted yet
+  int64_t not_before_ms = 0;     // a persisted retry time: wait for it before claiming
+  int32_t attempt_no = 0;        // the current step's latest attempt number
+  int32_t key_generation = 0;
+  uint32_t budget_attempts = 0;  // attempts of the current step since its budget started
+  uint16_t step = 0;
   uint16_t probe_rounds = 0;  // probes of the current in-doubt attempt so far
+  bool in_doubt = false;      // a leased attempt found at start-up: settle it before writing again
   Phase phase = Phase::kQueued;
-  std::unique_ptr<Payload> payload;  // null: read back from the store when its turn comes
-  std::vector<std::optional<std::string>> references;  // per finished step
-  Work* next_in_subject = nullptr;
 };
 
 struct SubjectQueue {
@@ -182,7 +192,8 @@ struct WritebackEngine::Impl {
   void claim_locked(Lane& lane, Work* w);
   void arm_timer_locked(int64_t due_ms, TimerEntry entry);
   void finish_outcome_locked(Work* w, const std::string& status,
-                             const std::optional<std::string>& exception_id);
+                             const std::optional<std::string>& exception_id,
+                             const std::optional<std::string>& last_reference);
   void record_terminal_locked(Lane& lane, bool applied);
 
   void run_worker(Lane& lane);
@@ -248,7 +259,6 @@ std::unique_ptr<Work> WritebackEngine::Impl::work_from_unfinished(store::Unfinis
   w->subject_key = subject_key_of(o.subject);
   w->created_ms = o.created_at_ms;
   w->route = route_for_steps(o.steps, o.type);
-  w->references.resize(o.steps.size());
   size_t current = o.steps.size();
   for (size_t i = 0; i < o.steps.size(); ++i) {
     if (o.steps[i].status == "applied") continue;
@@ -287,7 +297,9 @@ void WritebackEngine::Impl::enqueue_locked(Work* w) {
 
 void WritebackEngine::Impl::activate_locked(Work* w) {
   Lane& lane = *lanes[w->route->steps[w->step].lane];
-  w->lane_ticket = lane.oldest.arrive(now_ms());
+  // The first step has waited since the outcome was accepted (also across restarts); later steps
+  // since the previous one was applied.
+  w->lane_ticket = lane.oldest.arrive(w->step == 0 ? w->created_ms : now_ms());
   if (w->not_before_ms > now_ms()) {
     w->phase = Phase::kWaiting;
     ++lane.waiting;
@@ -321,7 +333,9 @@ void WritebackEngine::Impl::arm_timer_locked(int64_t due_ms, TimerEntry entry) {
 
 void WritebackEngine::Impl::pump_locked(Lane& lane) {
   if (!started || stopping) return;
-  const size_t window = static_cast<size_t>(lane.policy.concurrency) * options.claim_window_factor;
+  const size_t window =
+      std::max<size_t>(static_cast<size_t>(lane.policy.concurrency) * options.claim_window_factor,
+                       options.min_claim_window);
   while (!lane.ready.empty() && lane.claiming + lane.claimed.size() + lane.running < window) {
     const CircuitBreaker::Admission admission = lane.breaker->admit();
     if (!admission.allowed) {
@@ -553,7 +567,7 @@ void WritebackEngine::Impl::run_attempt(Lane& lane, Work* w) {
     case Verdict::Kind::kApplied:
       finish.step_status = "applied";
       finish.system_reference = verdict.reference;
-      if (w->step + 1 == w->route->steps.size()) finish.outcome_status = "applied";
+      if (w->step + 1u == w->route->steps.size()) finish.outcome_status = "applied";
       break;
     case Verdict::Kind::kRetry:
       // Still in doubt: the step stays leased in the store, so even a restart probes it first.
@@ -660,8 +674,12 @@ void WritebackEngine::Impl::on_finish_committed(Lane& lane, Work* w,
         duplicates->labels({lane.name}).inc();
       }
       record_terminal_locked(lane, true);
-      if (w->step < w->references.size()) w->references[w->step] = finish.system_reference;
-      if (w->step + 1 < w->route->steps.size()) {
+      if (w->step + 1u < w->route->steps.size()) {
+        if (!w->references) {
+          w->references =
+              std::make_unique<std::vector<std::optional<std::string>>>(w->route->steps.size());
+        }
+        (*w->references)[w->step] = finish.system_reference;
         ++w->step;
         w->budget_attempts = 0;
         w->attempt_no = 0;
@@ -669,7 +687,7 @@ void WritebackEngine::Impl::on_finish_committed(Lane& lane, Work* w,
         w->key_generation = 0;
         activate_locked(w);
       } else {
-        finish_outcome_locked(w, "applied", std::nullopt);
+        finish_outcome_locked(w, "applied", std::nullopt, finish.system_reference);
       }
       return;
     }
@@ -688,13 +706,15 @@ void WritebackEngine::Impl::on_finish_committed(Lane& lane, Work* w,
       record_terminal_locked(lane, false);
       exceptions->labels({lane.name, store::to_string(verdict.cause)}).inc();
       finish_outcome_locked(w, "failed",
-                            finish.exception ? std::optional(finish.exception->id) : std::nullopt);
+                            finish.exception ? std::optional(finish.exception->id) : std::nullopt,
+                            std::nullopt);
       return;
   }
 }
 
 void WritebackEngine::Impl::finish_outcome_locked(Work* w, const std::string& status,
-                                                  const std::optional<std::string>& exception_id) {
+                                                  const std::optional<std::string>& exception_id,
+                                                  const std::optional<std::string>& last_reference) {
   --unfinished;
   oldest.finish(w->global_ticket);
   auto it = subjects.find(w->subject_key);
@@ -727,7 +747,11 @@ void WritebackEngine::Impl::finish_outcome_locked(Work* w, const std::string& st
         step.status = i < w->step || (i == w->step && status == "applied") ? "applied"
                       : i == w->step                                       ? "failed"
                                                                            : "pending";
-        if (i < w->references.size()) step.system_reference = w->references[i];
+        if (i == w->step) {
+          step.system_reference = last_reference;
+        } else if (w->references && i < w->references->size()) {
+          step.system_reference = (*w->references)[i];
+        }
         event.steps.push_back(std::move(step));
       }
       d.on_result(event);
@@ -993,7 +1017,6 @@ void WritebackEngine::on_accepted(int64_t seq, store::NewOutcome&& outcome) {
   w->seq = seq;
   w->subject_key = subject_key_of(outcome.subject);
   w->created_ms = im.now_ms();
-  w->references.resize(outcome.steps.size());
   auto payload = std::make_unique<Payload>();
   payload->id = std::move(outcome.id);
   payload->type = std::move(outcome.type);

@@ -44,9 +44,12 @@ namespace coregate::engine {
 struct EngineOptions {
   // Outcome bodies kept in memory for dispatch; past this budget they are read back from the
   // store when their turn comes, so a large backlog (a target down for hours) costs little RAM.
-  size_t payload_budget_bytes = 64u << 20;
-  // Claims ahead of the workers, per lane, as a multiple of its concurrency.
-  uint32_t claim_window_factor = 2;
+  size_t payload_budget_bytes = 16u << 20;
+  // Claims ahead of the workers, per lane: a multiple of its concurrency, and at least a minimum
+  // so a lane with few workers still fills the group commit. A crash leaves at most this many
+  // steps in doubt per lane (each settled by probe at the next start).
+  uint32_t claim_window_factor = 4;
+  uint32_t min_claim_window = 64;
   // Success ratio window (terminal step results) behind /v1/adapters and the metric.
   size_t success_window = 1000;
 };
