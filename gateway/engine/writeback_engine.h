@@ -44,7 +44,7 @@ namespace coregate::engine {
 struct EngineOptions {
   // Outcome bodies kept in memory for dispatch; past this budget they are read back from the
   // store when their turn comes, so a large backlog (a target down for hours) costs little RAM.
-  size_t payload_budget_bytes = 16u << 20;
+  size_t payload_budget_bytes = 8u << 20;
   // Claims ahead of the workers, per lane: a multiple of its concurrency, and at least a minimum
   // so a lane with few workers still fills the group commit. A crash leaves at most this many
   // steps in doubt per lane (each settled by probe at the next start).

@@ -145,7 +145,7 @@ SqliteOutcomeStore::SqliteOutcomeStore(SqliteStoreOptions options)
   db.exec("PRAGMA wal_autocheckpoint = 0");  // run_checkpointer() does it off the commit path
   // A batch of thousands of outcomes plus the engine's claims and finishes dirties more pages than
   // SQLite's default 2 MB cache holds; spilling mid-transaction was a tenth of the writer's time.
-  db.exec("PRAGMA cache_size = -16384");  // 16 MiB
+  db.exec("PRAGMA cache_size = -8192");  // 8 MiB
   sqlite3_busy_timeout(db.raw(), static_cast<int>(impl_->options.busy_timeout.count()));
   {
     Statement head(db, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");

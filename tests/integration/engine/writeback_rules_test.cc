@@ -158,8 +158,10 @@ TEST_F(WritebackRulesTest, StepPolicyNarrowsTheRetryBudget) {
       R"({"type": "case.note_added", "subject": "policy-subject-2", "data": {"text": "hi"}})");
   ASSERT_EQ(note.status, 202) << note.body;
   const std::string note_id(note.json().at("id").as_string());
-  for (const auto& [id, cause] : std::vector<std::pair<std::string, std::string>>{
+  for (const auto& expected : std::vector<std::pair<std::string, std::string>>{
            {promise, "retries_exhausted"}, {note_id, "max_age_exceeded"}}) {
+    const std::string& id = expected.first;  // (clang 14 cannot capture a structured binding)
+    const std::string& cause = expected.second;
     std::string last;
     const bool failed = eventually(
         [&] {
