@@ -1,5 +1,7 @@
 #include "plugins/rest/classification.h"
 
+#include <charconv>
+
 #include <boost/json/parse.hpp>
 #include <cctype>
 #include <ctime>
@@ -36,16 +38,26 @@ std::optional<std::string> header_value(const HeaderList& headers, std::string_v
 
 std::optional<std::chrono::milliseconds> parse_retry_after(
     std::string_view value, std::chrono::system_clock::time_point now) {
+  // A hint over a week is a broken header: a number is ignored, a date is capped (the engine's own
+  // age budget decides anyway).
+  constexpr int64_t kMaxSeconds = 7 * 24 * 3600;
   value = trim(value);
-  if (is_digits(value)) return std::chrono::seconds(std::stol(std::string(value)));
+  if (is_digits(value)) {
+    int64_t seconds = 0;
+    const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+    if (ec != std::errc() || seconds > kMaxSeconds) return std::nullopt;
+    return std::chrono::seconds(seconds);
+  }
   // IMF-fixdate, the only date form a sender may generate (RFC 9110 §5.6.7).
   std::tm tm{};
   std::string text(value);
   const char* end = strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
   if (end == nullptr || *end != '\0') return std::nullopt;
-  auto at = std::chrono::system_clock::from_time_t(timegm(&tm));
-  if (at <= now) return std::chrono::milliseconds(0);
-  return std::chrono::duration_cast<std::chrono::milliseconds>(at - now);
+  // Compared in whole seconds: a date centuries away must not overflow a nanosecond clock.
+  const int64_t at = static_cast<int64_t>(timegm(&tm));
+  const int64_t now_s = static_cast<int64_t>(std::chrono::system_clock::to_time_t(now));
+  if (at <= now_s) return std::chrono::milliseconds(0);
+  return std::chrono::seconds(std::min(at - now_s, kMaxSeconds));
 }
 
 std::string describe_answer(const HttpAnswer& answer) {

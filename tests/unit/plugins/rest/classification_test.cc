@@ -66,6 +66,10 @@ TEST(RestClassification, RetryAfterSecondsAndDates) {
   EXPECT_FALSE(parse_retry_after("soon", kNow));
   EXPECT_FALSE(parse_retry_after("-1", kNow));
   EXPECT_FALSE(parse_retry_after("99999999999", kNow));
+  EXPECT_FALSE(parse_retry_after("999999999999999999999999", kNow));  // beyond int64
+  // Found by the fuzzer: a two-digit year is year 14, centuries ago (it overflowed the clock).
+  EXPECT_EQ(parse_retry_after("Sun, 06 Nov 14 08:49:37 GMT", kNow), 0ms);
+  EXPECT_EQ(parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", kNow), std::chrono::hours(24 * 7));
   ClassificationRules rules;
   auto r = classify_answer(answer(429, "", {{"retry-after", "3"}}), rules, "k", kNow);
   EXPECT_EQ(r.retry_after, 3000ms);
