@@ -8,18 +8,18 @@
 #include "gateway/config/config_loader.h"
 #include "gateway/config/gateway_sections.h"
 #include "gateway/credentials/credential_registry.h"
+#include "gateway/engine/adapter_policy.h"
+#include "gateway/engine/plan_table.h"
 #include "gateway/intake/intake_options.h"
 #include "gateway/intake/outcome_validator.h"
 #include "gateway/logging/logging.h"
-#include "gateway/engine/adapter_policy.h"
-#include "gateway/engine/plan_table.h"
 #include "gateway/mapping/configured_mappings.h"
-#include "gateway/triggers/source_rules.h"
 #include "gateway/plugin_host/adapter_set.h"
 #include "gateway/plugin_host/host_services.h"
 #include "gateway/schema/schema_registry.h"
 #include "gateway/server/http_config.h"
 #include "gateway/store/store_config.h"
+#include "gateway/triggers/source_rules.h"
 
 namespace coregate::cli {
 namespace {

@@ -712,9 +712,9 @@ void WritebackEngine::Impl::on_finish_committed(Lane& lane, Work* w,
   }
 }
 
-void WritebackEngine::Impl::finish_outcome_locked(Work* w, const std::string& status,
-                                                  const std::optional<std::string>& exception_id,
-                                                  const std::optional<std::string>& last_reference) {
+void WritebackEngine::Impl::finish_outcome_locked(
+    Work* w, const std::string& status, const std::optional<std::string>& exception_id,
+    const std::optional<std::string>& last_reference) {
   --unfinished;
   oldest.finish(w->global_ticket);
   auto it = subjects.find(w->subject_key);
