@@ -163,6 +163,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
           const auto scheduled = self->outstanding_.front();
           self->outstanding_.pop_front();
           if (scheduled >= self->measure_from_ && scheduled < self->end_) {
+            self->stats_.last_answer = now;  // a paced run that falls behind takes longer
             if (self->response_.result_int() == 202) {
               ++self->stats_.accepted;
               self->stats_.latencies_us.push_back(static_cast<uint32_t>(
