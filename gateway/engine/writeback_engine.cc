@@ -59,8 +59,6 @@ struct Payload {
   }
 };
 
-enum class Phase : uint8_t { kQueued, kReady, kWaiting, kClaiming, kClaimed, kRunning, kFinishing };
-
 // One unfinished outcome. Kept small (about 112 bytes): a million of them wait while a target is
 // down.
 struct Work {
@@ -83,7 +81,6 @@ struct Work {
   uint16_t step = 0;
   uint16_t probe_rounds = 0;  // probes of the current in-doubt attempt so far
   bool in_doubt = false;      // a leased attempt found at start-up: settle it before writing again
-  Phase phase = Phase::kQueued;
 };
 
 struct SubjectQueue {
@@ -124,6 +121,23 @@ struct TimerEntry {
   Work* work = nullptr;   // a retry that is due
   size_t lane = kNoLane;  // or: pump this lane (its breaker lets a trial through)
 };
+
+// The write that hands a claimed but unsent step back: pending again at once, the attempt not
+// charged to the budget, the step's last error left as it was.
+store::FinishStep released_step(int64_t seq, uint32_t step, int64_t attempt_no, int64_t at_ms,
+                                std::string why) {
+  store::FinishStep release;
+  release.outcome_seq = seq;
+  release.step_index = step;
+  release.attempt_no = attempt_no;
+  release.at_ms = at_ms;
+  release.classification = "released";
+  release.detail = std::move(why);
+  release.step_status = "pending";
+  release.next_attempt_at_ms = at_ms;
+  release.released = true;
+  return release;
+}
 
 uint64_t subject_key_of(std::string_view subject) {
   // A collision only makes two subjects share a FIFO (stricter than needed), never reorders one.
@@ -291,7 +305,6 @@ void WritebackEngine::Impl::enqueue_locked(Work* w) {
   } else {
     q.tail->next_in_subject = w;
     q.tail = w;
-    w->phase = Phase::kQueued;
   }
 }
 
@@ -301,7 +314,6 @@ void WritebackEngine::Impl::activate_locked(Work* w) {
   // since the previous one was applied.
   w->lane_ticket = lane.oldest.arrive(w->step == 0 ? w->created_ms : now_ms());
   if (w->not_before_ms > now_ms()) {
-    w->phase = Phase::kWaiting;
     ++lane.waiting;
     arm_timer_locked(w->not_before_ms, TimerEntry{w, kNoLane});
     w->not_before_ms = 0;
@@ -315,12 +327,10 @@ void WritebackEngine::Impl::make_ready_locked(Lane& lane, Work* w) {
   if (w->in_doubt) {
     // Already leased (by a dead run, or kept in doubt after an inconclusive probe): straight to a
     // worker, which settles it by probe before anything is written again.
-    w->phase = Phase::kClaimed;
     lane.claimed.push_back(w);
     lane.work_cv.notify_one();
     return;
   }
-  w->phase = Phase::kReady;
   lane.ready.push_back(w);
   pump_locked(lane);
 }
@@ -363,7 +373,6 @@ void WritebackEngine::Impl::claim_locked(Lane& lane, Work* w) {
   ++w->attempt_no;
   ++w->budget_attempts;
   if (w->first_attempt_ms == 0) w->first_attempt_ms = now;
-  w->phase = Phase::kClaiming;
   ++lane.claiming;
   ++store_writes_in_flight;
   store::ClaimStep claim;
@@ -379,7 +388,6 @@ void WritebackEngine::Impl::claim_locked(Lane& lane, Work* w) {
         --store_writes_in_flight;
         --lane.claiming;
         if (result.ok) {
-          w->phase = Phase::kClaimed;
           lane.claimed.push_back(w);
           lane.work_cv.notify_one();
         } else {
@@ -387,7 +395,6 @@ void WritebackEngine::Impl::claim_locked(Lane& lane, Work* w) {
           // charging the budget.
           --w->attempt_no;
           --w->budget_attempts;
-          w->phase = Phase::kWaiting;
           ++lane.waiting;
           lane.breaker->on_neutral();
           arm_timer_locked(now_ms() + 1000, TimerEntry{w, kNoLane});
@@ -400,7 +407,6 @@ void WritebackEngine::Impl::claim_locked(Lane& lane, Work* w) {
     --w->attempt_no;
     --w->budget_attempts;
     lane.breaker->on_neutral();
-    w->phase = Phase::kReady;
     lane.ready.push_front(w);
   }
 }
@@ -414,7 +420,6 @@ void WritebackEngine::Impl::run_worker(Lane& lane) {
       if (stopping) return;  // claimed-but-unsent steps are released by stop()
       w = lane.claimed.front();
       lane.claimed.pop_front();
-      w->phase = Phase::kRunning;
       ++lane.running;
     }
     run_attempt(lane, w);
@@ -449,12 +454,8 @@ void WritebackEngine::Impl::run_attempt(Lane& lane, Work* w) {
   if (!w->in_doubt && lane.breaker->state() == BreakerState::kOpen) {
     // Claimed before the breaker opened: give the lease back unsent, without charging the budget,
     // so steps wait out an open breaker instead of burning attempts.
-    finish.at_ms = now_ms();
-    finish.classification = "released";
-    finish.detail = "circuit breaker open; not sent";
-    finish.step_status = "pending";
-    finish.next_attempt_at_ms = finish.at_ms;
-    finish.released = true;
+    finish =
+        released_step(w->seq, w->step, w->attempt_no, now_ms(), "circuit breaker open; not sent");
     Verdict release;
     release.kind = Verdict::Kind::kRetry;
     release.detail = finish.detail;
@@ -638,7 +639,6 @@ void WritebackEngine::Impl::submit_finish(Lane& lane, Work* w, store::FinishStep
     std::lock_guard lock(m);
     --lane.running;
     ++lane.finishing;
-    w->phase = Phase::kFinishing;
     ++store_writes_in_flight;
     pump_locked(lane);
   }
@@ -696,7 +696,6 @@ void WritebackEngine::Impl::on_finish_committed(Lane& lane, Work* w,
         ++lane.retries;
         retries->labels({lane.name}).inc();
       }
-      w->phase = Phase::kWaiting;
       ++lane.waiting;
       arm_timer_locked(*finish.next_attempt_at_ms, TimerEntry{w, kNoLane});
       return;
@@ -963,22 +962,14 @@ void WritebackEngine::stop() {
   for (auto& lane : im.lanes) {
     for (Work* w : lane->claimed) {
       if (w->in_doubt) continue;  // leased by an earlier run: still to be settled
-      store::FinishStep release;
-      release.outcome_seq = w->seq;
-      release.step_index = w->step;
-      release.attempt_no = w->attempt_no;
-      release.at_ms = now;
-      release.classification = "released";
-      release.detail = "gateway stopping; not sent";
-      release.step_status = "pending";
-      release.next_attempt_at_ms = now;
-      release.released = true;
       ++im.store_writes_in_flight;
-      const bool queued = im.d.store.record(std::move(release), [&im](store::EngineWriteResult&&) {
-        std::lock_guard inner(im.m);
-        --im.store_writes_in_flight;
-        im.idle_cv.notify_all();
-      });
+      const bool queued = im.d.store.record(
+          released_step(w->seq, w->step, w->attempt_no, now, "gateway stopping; not sent"),
+          [&im](store::EngineWriteResult&&) {
+            std::lock_guard inner(im.m);
+            --im.store_writes_in_flight;
+            im.idle_cv.notify_all();
+          });
       if (!queued) --im.store_writes_in_flight;
     }
     lane->claimed.clear();

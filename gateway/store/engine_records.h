@@ -34,7 +34,6 @@ struct ClaimStep {
   int64_t at_ms = 0;
   int64_t lease_expires_at_ms = 0;
   std::string lease_owner;
-  bool load_payload = false;  // read the outcome's id/type/subject/body back in the reply
 };
 
 // An exception entry to create together with a FinishStep that ends in `failed`.
@@ -82,12 +81,11 @@ using EngineWrite = std::variant<ClaimStep, FinishStep, ResolveException>;
 struct EngineWriteResult {
   bool ok = false;
   std::string error;  // !ok: why (store failure, or for ResolveException: "not-found"/"not-open")
-  // ClaimStep with load_payload:
-  std::optional<OutcomeRecord> payload;  // id, type, subject, trigger_id, body (no steps)
-  // ResolveException: the outcome the exception belongs to and its step.
+  // ResolveException: the outcome the exception belongs to (payload holds its id and seq only)
+  // and its step.
+  std::optional<OutcomeRecord> payload;
   int64_t outcome_seq = 0;
   int64_t step_index = 0;
-  int64_t key_generation = 0;
 };
 
 // One step as the engine needs it to schedule work (recovery and replay).

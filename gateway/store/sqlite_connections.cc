@@ -37,9 +37,6 @@ Writer::Writer(const std::string& path)
       mark_in_flight(db,
                      "UPDATE outcomes SET status = 'in_flight', updated_at_ms = ?2 "
                      "WHERE seq = ?1 AND status = 'accepted'"),
-      load_payload(db,
-                   "SELECT seq, id, principal, type, subject, trigger_id, status, body, "
-                   "created_at_ms, updated_at_ms FROM outcomes WHERE seq = ?1"),
       finish_attempt(db,
                      "UPDATE attempts SET finished_at_ms = ?4, classification = ?5, detail = ?6 "
                      "WHERE outcome_seq = ?1 AND step_index = ?2 AND attempt_no = ?3"),

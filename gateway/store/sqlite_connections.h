@@ -28,7 +28,7 @@ struct Writer {
   // intake
   Statement find_key, insert_outcome, insert_key, insert_step, insert_audit, purge_keys;
   // engine
-  Statement claim_step, insert_attempt, mark_in_flight, load_payload;
+  Statement claim_step, insert_attempt, mark_in_flight;
   Statement finish_attempt, finish_step, release_budget, set_outcome_status, insert_exception;
   Statement find_open_exception, resolve_exception, reset_steps_for_replay, discard_steps,
       replace_body;

@@ -22,25 +22,6 @@ void bind_optional(Statement& statement, int index, const std::optional<int64_t>
   }
 }
 
-OutcomeRecord read_payload(Writer& w, int64_t seq) {
-  OutcomeRecord record;
-  w.load_payload.bind(1, seq);
-  if (w.load_payload.step()) {
-    record.seq = w.load_payload.column_int(0);
-    record.id = w.load_payload.column_text(1);
-    record.principal = w.load_payload.column_text(2);
-    record.type = w.load_payload.column_text(3);
-    record.subject = w.load_payload.column_text(4);
-    record.trigger_id = w.load_payload.column_text_or_null(5);
-    record.status = w.load_payload.column_text(6);
-    record.body_json = w.load_payload.column_text(7);
-    record.created_at_ms = w.load_payload.column_int(8);
-    record.updated_at_ms = w.load_payload.column_int(9);
-  }
-  w.load_payload.reset();
-  return record;
-}
-
 EngineWriteResult apply(Writer& w, AuditHead&, const ClaimStep& claim) {
   w.claim_step.bind(1, claim.outcome_seq);
   w.claim_step.bind(2, claim.step_index);
@@ -65,7 +46,6 @@ EngineWriteResult apply(Writer& w, AuditHead&, const ClaimStep& claim) {
   w.mark_in_flight.bind(2, claim.at_ms);
   w.mark_in_flight.step();
   w.mark_in_flight.reset();
-  if (claim.load_payload) result.payload = read_payload(w, claim.outcome_seq);
   result.ok = true;
   return result;
 }
